@@ -1,0 +1,49 @@
+"""minitorch: PyTorch's API, rebuilt on NumPy (CPU) and CuPy (GPU) for reading and learning.
+
+    import minitorch as torch
+"""
+from __future__ import annotations
+
+from . import autograd, backend, cuda, dtypes, ops  # noqa: F401
+from . import random as random  # noqa: F401
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import device
+from .creation import (  # noqa: F401
+    BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange,
+    as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+    multinomial, normal, ones, ones_like, rand, rand_like, randint, randn, randn_like,
+    randperm, tensor, zeros, zeros_like,
+)
+from .dtypes import (  # noqa: F401
+    bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
+    int8, int16, int32, int64, long, set_default_dtype, short, uint8,
+)
+from .ops import (  # noqa: F401
+    abs, add, addcdiv, addcmul, all, allclose, amax, amin, any, argmax, argmin, bmm,
+    broadcast_to, cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos,
+    count_nonzero, cumsum, div, divide, dot, eq, equal, exp, flatten, flip, floor,
+    floor_divide, gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite,
+    isinf, isnan, le, lerp, less, less_equal, log, log1p, log2, log_softmax, logical_and,
+    logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, masked_select, matmul,
+    max, maximum, mean, min, minimum, mm, mul, multiply, ne, neg, negative, nonzero, norm,
+    not_equal, permute, pow, prod, reciprocal, relu, remainder, repeat, reshape, round,
+    rsqrt, scatter, scatter_add, sigmoid, sign, sin, softmax, split, sqrt, square, squeeze,
+    stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide, unbind,
+    unflatten, unsqueeze, var, where,
+)
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
+from .tensor import Size, Tensor, is_tensor  # noqa: F401
+
+__version__ = "0.1.0"
+
+
+def is_floating_point(input) -> bool:
+    return input.dtype.is_floating_point
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def clamp_(input, min=None, max=None):
+    return input.clamp_(min, max)

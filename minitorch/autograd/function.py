@@ -1,0 +1,257 @@
+"""Function: one differentiable operation, and the graph node it leaves behind.
+
+Calling `SomeFunction.apply(*inputs)` runs `forward`, wraps the result in Tensors and,
+when any input requires grad, records the call as a node of the graph: the instance
+`ctx` *is* the node (as in torch, where `y.grad_fn` is the backward object). The engine
+(`engine.py`) later calls `backward(ctx, *grad_outputs)` on it.
+
+There are two flavours with the same machinery:
+
+* `Function` -- torch's public API for custom ops. `forward`/`backward` receive and
+  return Tensors; `ctx.save_for_backward(*tensors)` and `ctx.saved_tensors`.
+* `Op` -- what minitorch's built-in ops subclass. `forward`/`backward` receive and return
+  raw xp arrays (NumPy or CuPy), which skips wrapping every intermediate in a Tensor.
+"""
+from __future__ import annotations
+
+from .. import backend
+from .. import tensor as tensor_module
+from . import grad_mode
+
+_FREED = object()  # marker for saved values released after backward
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the graph "
+    "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
+    "you need to backward through the graph a second time or if you need to access saved "
+    "tensors after calling backward."
+)
+
+
+class AccumulateGrad:
+    """The node at a leaf that requires grad: adds the incoming gradient to `.grad`."""
+
+    __slots__ = ("variable", "hooks", "__weakref__")
+    edges = ()
+    retained = None
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.hooks = None
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __repr__(self):
+        return "<AccumulateGrad object>"
+
+
+class _Node:
+    """State every graph node carries; mixed into Function and Op."""
+
+    # filled in by apply()
+    edges = ()            # per input: the next node (or None when it needs no grad)
+    edge_nrs = ()         # per input: which output of that next node the input was
+    output_meta = ()      # per output: (shape, xp dtype), to make zero gradients
+    input_meta = ()       # per input: (shape, xp dtype) for un-broadcasting the gradient
+    num_outputs = 1
+    hooks = None          # {output_nr: [hook, ...]} from Tensor.register_hook
+    retained = None       # {output_nr: weakref to tensor} from Tensor.retain_grad
+    _saved = ()
+    _saved_versions = ()  # ((tensor, version at save time), ...)
+    needs_input_grad = ()
+
+    def save_for_backward(self, *values):
+        self._saved = values
+
+    def _check_saved(self):
+        if self._saved is _FREED:
+            raise RuntimeError(_FREED_MSG)
+        for t, version in self._saved_versions:
+            if t._version[0] != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been "
+                    f"modified by an inplace operation: [{t.type()} {list(t.shape)}], which "
+                    f"is output 0 of {t.grad_fn.name() if t.grad_fn else 'a leaf'}, is at "
+                    f"version {t._version[0]}; expected version {version} instead. Hint: "
+                    "the operation that failed was "
+                    f"{self.name()}; avoid modifying that tensor in place, or clone() it."
+                )
+
+    def _release(self):
+        if self._saved:
+            self._saved = _FREED
+        self._saved_versions = ()
+
+    @property
+    def next_functions(self):
+        return tuple((e, 0) for e in self.edges)
+
+    @classmethod
+    def name(cls):
+        return cls.__name__ + "Backward0"
+
+    def __repr__(self):
+        return f"<{self.name()} object>"
+
+    def mark_dirty(self, *tensors):  # accepted for torch compatibility
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value: bool):
+        self.materialize_grads = value
+
+    materialize_grads = True
+    _non_diff = ()
+
+
+def _record(node, inputs, outputs, out_tensors):
+    """Wire `node` into the graph: edges to the inputs' nodes, outputs' grad_fn."""
+    edges, nrs, meta = [], [], []
+    for x in inputs:
+        if isinstance(x, tensor_module.Tensor) and x.requires_grad:
+            if x.grad_fn is not None:
+                edges.append(x.grad_fn)
+                nrs.append(x._output_nr)
+            else:
+                edges.append(x._accumulator())
+                nrs.append(0)
+            meta.append((x.shape, x._data.dtype))
+        else:
+            edges.append(None)
+            nrs.append(0)
+            meta.append(None)
+    node.edges = tuple(edges)
+    node.edge_nrs = tuple(nrs)
+    node.input_meta = tuple(meta)
+    node.num_outputs = len(out_tensors)
+    if node.num_outputs > 1:
+        node.output_meta = tuple((t.shape, t._data.dtype) for t in out_tensors)
+    for i, t in enumerate(out_tensors):
+        if t.dtype.is_floating_point and id(outputs[i]) not in node._non_diff:
+            t.requires_grad = True
+            t.grad_fn = node
+            t._output_nr = i
+
+
+def _check_devices(tensors):
+    first = None
+    for t in tensors:
+        if first is None:
+            first = t.device
+        elif t.device != first and t.dim() > 0:
+            raise RuntimeError(
+                "Expected all tensors to be on the same device, but found at least two "
+                f"devices, {first} and {t.device}!"
+            )
+    return first
+
+
+class Op(_Node):
+    """Base of the built-in ops: forward and backward work on xp arrays.
+
+    `forward(ctx, *args, **kwargs)` gets the inputs' arrays (non-Tensor arguments pass
+    through unchanged) and returns an array or a tuple of arrays. `backward(ctx, *grads)`
+    returns one gradient array (or None) per positional input; the engine sums out
+    broadcast dimensions, so a binary op may return gradients in the output's shape.
+    """
+
+    tensor_level = False  # backward sees arrays
+    materialize_grads = False  # multi-output ops handle a None gradient themselves
+
+    @classmethod
+    def apply(cls, *inputs, **kwargs):
+        Tensor = tensor_module.Tensor
+        tensors = [x for x in inputs if isinstance(x, Tensor)]
+        dev = _check_devices(tensors) if len(tensors) > 1 else (
+            tensors[0].device if tensors else backend.CPU)
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        requires_grad = grad_mode._enabled and any(t.requires_grad for t in tensors)
+        ctx = cls()
+        if requires_grad:
+            ctx.needs_input_grad = tuple(
+                isinstance(x, Tensor) and x.requires_grad for x in inputs)
+        out = cls.forward(ctx, *arrays, **kwargs)
+        multi = isinstance(out, tuple)
+        outs = out if multi else (out,)
+        results = tuple(Tensor._wrap(o, dev) for o in outs)
+        if requires_grad:
+            _record(ctx, inputs, outs, results)
+            if ctx._saved:
+                ctx._saved_versions = _versions_of_saved(ctx._saved, inputs, outs, results)
+        return results if multi else results[0]
+
+    @property
+    def saved_tensors(self):
+        self._check_saved()
+        return self._saved
+
+
+def _versions_of_saved(saved, inputs, outs, results):
+    """Find which Tensors own the saved arrays, to detect later in-place changes."""
+    Tensor = tensor_module.Tensor
+    owners = {id(x._data): x for x in inputs if isinstance(x, Tensor)}
+    owners.update({id(o): r for o, r in zip(outs, results)})
+    found = []
+    for a in saved:
+        t = owners.get(id(a))
+        if t is not None:
+            found.append((t, t._version[0]))
+    return tuple(found)
+
+
+class Function(_Node):
+    """torch.autograd.Function: subclass it with static `forward(ctx, ...)` and
+    `backward(ctx, *grad_outputs)` working on Tensors, then call `MyFn.apply(...)`.
+
+    >>> class Exp(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         y = x.exp()
+    ...         ctx.save_for_backward(y)
+    ...         return y
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (y,) = ctx.saved_tensors
+    ...         return grad * y
+    """
+
+    tensor_level = True  # backward sees Tensors
+
+    @classmethod
+    def apply(cls, *inputs, **kwargs):
+        Tensor = tensor_module.Tensor
+        tensors = [x for x in inputs if isinstance(x, Tensor)]
+        dev = _check_devices(tensors) if tensors else backend.CPU
+        requires_grad = grad_mode._enabled and any(t.requires_grad for t in tensors)
+        ctx = cls()
+        ctx.needs_input_grad = tuple(
+            isinstance(x, Tensor) and x.requires_grad for x in inputs)
+        with grad_mode.no_grad():
+            out = cls.forward(ctx, *inputs, **kwargs)
+        multi = isinstance(out, tuple)
+        outs = out if multi else (out,)
+        # outputs are new Tensors sharing memory with what forward returned
+        results = tuple(
+            Tensor._wrap(o._data, dev) if isinstance(o, Tensor) else o for o in outs)
+        if requires_grad:
+            _record(ctx, inputs, outs, results)
+            ctx._saved_versions = tuple(
+                (t, t._version[0]) for t in ctx._saved if isinstance(t, Tensor))
+        return results if multi else results[0]
+
+    @property
+    def saved_tensors(self):
+        self._check_saved()
+        return self._saved
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("subclasses of Function must implement forward")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("subclasses of Function must implement backward")

@@ -1,0 +1,119 @@
+"""dtypes (`minitorch.float32`, ...) and torch's type-promotion rules."""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+# this module defines dtypes named float, int and bool, like torch; keep the builtins
+_py_float, _py_int, _py_bool = builtins.float, builtins.int, builtins.bool
+
+
+class dtype:
+    """A tensor element type; wraps the NumPy dtype that backs it."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name, np_dtype):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = self.np.kind == "f"
+        self.is_signed = self.np.kind in "if"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return f"minitorch.{self.name}"
+
+    def __reduce__(self):  # pickle as the module-level singleton
+        return (from_numpy_dtype, (self.np.str,))
+
+
+float16 = half = dtype("float16", np.float16)
+float32 = float = dtype("float32", np.float32)
+float64 = double = dtype("float64", np.float64)
+uint8 = dtype("uint8", np.uint8)
+int8 = dtype("int8", np.int8)
+int16 = short = dtype("int16", np.int16)
+int32 = int = dtype("int32", np.int32)
+int64 = long = dtype("int64", np.int64)
+bool = dtype("bool", np.bool_)
+
+ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+_BY_NP = {d.np: d for d in ALL}
+
+_default_float = float32
+
+
+def get_default_dtype() -> dtype:
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    global _default_float
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    key = np.dtype(np_dtype)
+    try:
+        return _BY_NP[key]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type {key}. The only supported types are: "
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def to_dtype(d) -> dtype:
+    """Accept a minitorch dtype, a NumPy dtype/type or a Python type; return a dtype."""
+    if isinstance(d, dtype):
+        return d
+    if d is _py_float:
+        return get_default_dtype()
+    if d is _py_int:
+        return int64
+    if d is _py_bool:
+        return bool
+    return from_numpy_dtype(d)
+
+
+def _category(d: dtype) -> _py_int:
+    """bool < integer < floating, the ordering torch promotes along."""
+    if d is bool:
+        return 0
+    return 2 if d.is_floating_point else 1
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype torch gives a Python number: bool, int64 or the default float."""
+    if isinstance(value, _py_bool):
+        return bool
+    if isinstance(value, _py_int):
+        return int64
+    return get_default_dtype()
+
+
+def result_type(*operands) -> dtype:
+    """torch.result_type: tensors with dims win over 0-dim tensors, which win over
+    Python scalars, unless the lower-priority operand is of a higher category
+    (bool < int < float); within one priority level the usual widening applies."""
+    levels = [None, None, None]  # dim tensors, zero-dim tensors, Python scalars
+    for op in operands:
+        if hasattr(op, "dtype") and hasattr(op, "shape"):
+            lvl, d = (0 if len(op.shape) else 1), op.dtype
+        else:
+            lvl, d = 2, scalar_dtype(op)
+        cur = levels[lvl]
+        levels[lvl] = d if cur is None else _BY_NP[np.promote_types(cur.np, d.np)]
+    result = None
+    for d in levels:
+        if d is None:
+            continue
+        if result is None:
+            result = d
+        elif _category(d) > _category(result):
+            # a scalar float promotes an int tensor to the *default* float type
+            result = get_default_dtype() if (d is levels[2] and _category(d) == 2) else d
+    return result

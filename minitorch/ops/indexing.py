@@ -1,0 +1,338 @@
+"""Indexing: x[idx], x[idx] = v, gather/scatter, index_select, masked_fill, nonzero.
+
+Backward of reading with an index is *scatter-adding* the gradient back: with integer
+index arrays the same element can be read twice, and both reads contribute.
+"""
+from __future__ import annotations
+
+from .. import backend, dtypes
+from ..autograd.function import Op
+from .shape import normalize_dim
+
+
+def _tensor_cls():
+    from .. import tensor as tensor_module
+
+    return tensor_module.Tensor
+
+
+def scatter_add_into(target, index, values):
+    """target[index] += values, accumulating repeated indices (np.add.at / cupyx)."""
+    xp = backend.array_module(target)
+    if xp.__name__ == "numpy":
+        xp.add.at(target, index, values)
+    else:
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
+    return target
+
+
+def _is_basic(index):
+    """True when the index has only ints, slices, None and Ellipsis (a view in NumPy)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(i, (int, slice)) or i is None or i is Ellipsis for i in items)
+
+
+def _convert_index(index, xp):
+    """Turn Tensors inside an index into arrays; check bool masks and dtypes."""
+    Tensor = _tensor_cls()
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    for i in items:
+        if isinstance(i, Tensor):
+            if i.dtype.is_floating_point:
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors")
+            out.append(i._data)
+        elif isinstance(i, (list,)):
+            out.append(xp.asarray(i))
+        elif isinstance(i, bool):
+            out.append(i)
+        else:
+            out.append(i)
+    return tuple(out)
+
+
+class GetItem(Op):
+    """out = x[index];  d/dx = zeros with the gradient scatter-added at `index`."""
+
+    @staticmethod
+    def forward(ctx, x, index, basic):
+        ctx.shape, ctx.index, ctx.basic = x.shape, index, basic
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        out = xp.zeros(ctx.shape, dtype=grad.dtype)
+        if ctx.basic:
+            out[ctx.index] = grad  # basic indexing never selects an element twice
+        else:
+            scatter_add_into(out, ctx.index, grad)
+        return (out,)
+
+
+def getitem(input, index):
+    xp = backend.array_module(input._data)
+    basic = _is_basic(index)
+    idx = index if basic else _convert_index(index, xp)
+    if basic:
+        _check_basic_bounds(input.shape, index)
+    else:
+        _check_advanced_bounds(input.shape, idx, xp)
+    return GetItem.apply(input, idx, basic)
+
+
+def _check_basic_bounds(shape, index):
+    items = index if isinstance(index, tuple) else (index,)
+    if Ellipsis in items:
+        return
+    dim = 0
+    for i in items:
+        if i is None:
+            continue
+        if dim >= len(shape):
+            raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+        if isinstance(i, int) and not -shape[dim] <= i < shape[dim]:
+            raise IndexError(f"index {i} is out of bounds for dimension {dim} with size "
+                             f"{shape[dim]}")
+        dim += 1
+
+
+def _check_advanced_bounds(shape, idx, xp):
+    dim = 0
+    for i in idx:
+        if i is None:
+            continue
+        if i is Ellipsis:
+            dim = len(shape) - sum(1 for j in idx if j is not None and j is not Ellipsis
+                                   and not (hasattr(j, "dtype") and j.dtype == bool))
+            continue
+        if hasattr(i, "dtype") and i.dtype == bool:
+            if tuple(i.shape) != tuple(shape[dim:dim + i.ndim]):
+                raise IndexError(
+                    f"The shape of the mask {list(i.shape)} at index {dim} does not match "
+                    f"the shape of the indexed tensor {list(shape[dim:dim + i.ndim])} at "
+                    f"index {dim}")
+            dim += i.ndim
+            continue
+        if hasattr(i, "dtype") and dim < len(shape) and i.size:
+            lo, hi = int(i.min()), int(i.max())
+            if lo < -shape[dim] or hi >= shape[dim]:
+                bad = hi if hi >= shape[dim] else lo
+                raise IndexError(f"index {bad} is out of bounds for dimension {dim} with "
+                                 f"size {shape[dim]}")
+        dim += 1
+
+
+class IndexPut(Op):
+    """out = x with out[index] = v;  d/dx = grad with zeros at index, d/dv = grad[index]."""
+
+    @staticmethod
+    def forward(ctx, x, v, index):
+        ctx.index = index
+        out = x.copy()
+        out[index] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = grad.copy()
+        grad_x[ctx.index] = 0
+        return grad_x, grad[ctx.index]
+
+
+def index_put(input, index, value):
+    """The value `input[index] = value` writes (used by Tensor.__setitem__)."""
+    Tensor = _tensor_cls()
+    xp = backend.array_module(input._data)
+    idx = index if _is_basic(index) else _convert_index(index, xp)
+    if isinstance(value, Tensor):
+        if value.device != input.device:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at "
+                               f"least two devices, {input.device} and {value.device}!")
+        if value.dtype != input.dtype:
+            from .elementwise import cast
+
+            value = cast(value, input.dtype)
+    return IndexPut.apply(input, value, idx)
+
+
+def _along_axis_index(index, axis, xp):
+    """Full index tuple selecting index[i, j, ...] along `axis` (for gather/scatter)."""
+    grids = xp.indices(index.shape, sparse=True)
+    return tuple(index if d == axis else grids[d] for d in range(index.ndim))
+
+
+class Gather(Op):
+    """out[i][j] = x[index[i][j]][j] (for axis 0);  d/dx scatter-adds the gradient."""
+
+    @staticmethod
+    def forward(ctx, x, axis, index):
+        xp = backend.array_module(x)
+        full = _along_axis_index(index, axis, xp)
+        ctx.shape, ctx.full = x.shape, full
+        return x[full]
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        out = xp.zeros(ctx.shape, dtype=grad.dtype)
+        return scatter_add_into(out, ctx.full, grad), None, None
+
+
+def _check_index_tensor(name, input, dim, index):
+    if index.dtype is not dtypes.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
+                           f"input tensor")
+    axis = normalize_dim(dim, input.dim())
+    if index.numel():
+        lo, hi = int(index._data.min()), int(index._data.max())
+        if lo < 0 or hi >= input.shape[axis]:
+            raise RuntimeError(f"index {hi if hi >= input.shape[axis] else lo} is out of "
+                               f"bounds for dimension {axis} with size {input.shape[axis]}")
+    return axis
+
+
+def gather(input, dim, index):
+    axis = _check_index_tensor("gather", input, dim, index)
+    return Gather.apply(input, axis, index)
+
+
+class Scatter(Op):
+    """out = x with out[index[i][j]][j] = src[i][j] (axis 0), or += with reduce='add'.
+    d/dx = grad with zeros where overwritten (kept for 'add'); d/dsrc = grad[index]."""
+
+    @staticmethod
+    def forward(ctx, x, axis, index, src, accumulate):
+        xp = backend.array_module(x)
+        full = _along_axis_index(index, axis, xp)
+        ctx.full, ctx.accumulate = full, accumulate
+        ctx.src_is_array = hasattr(src, "shape")
+        if ctx.src_is_array:
+            src = src[tuple(slice(0, n) for n in index.shape)]
+        out = x.copy()
+        if accumulate:
+            scatter_add_into(out, full, src)
+        else:
+            out[full] = src
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = grad
+        if not ctx.accumulate:
+            grad_x = grad.copy()
+            grad_x[ctx.full] = 0
+        grad_src = None
+        if ctx.src_is_array:
+            xp = backend.array_module(grad)
+            grad_src = grad[ctx.full]
+            src_shape = ctx.input_meta[3][0] if ctx.input_meta[3] else None
+            if src_shape is not None and tuple(src_shape) != grad_src.shape:
+                padded = xp.zeros(src_shape, dtype=grad.dtype)
+                padded[tuple(slice(0, n) for n in grad_src.shape)] = grad_src
+                grad_src = padded
+        return grad_x, None, None, grad_src
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    if src is None and value is None:
+        raise TypeError("scatter() needs either src or value")
+    if src is not None and not hasattr(src, "_data"):
+        src, value = None, src
+    axis = _check_index_tensor("scatter", input, dim, index)
+    if reduce not in (None, "add"):
+        raise NotImplementedError(f"scatter: reduce={reduce!r} is not supported")
+    if src is not None and src.dtype != input.dtype:
+        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
+    return Scatter.apply(input, axis, index, src if src is not None else value,
+                         reduce == "add")
+
+
+def scatter_add(input, dim, index, src):
+    return scatter(input, dim, index, src, reduce="add")
+
+
+class IndexSelect(Op):
+    """out = x.take(index, axis);  d/dx scatter-adds the gradient along axis."""
+
+    @staticmethod
+    def forward(ctx, x, axis, index):
+        xp = backend.array_module(x)
+        ctx.shape, ctx.axis, ctx.index = x.shape, axis, index
+        return xp.take(x, index, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        out = xp.zeros(ctx.shape, dtype=grad.dtype)
+        full = (slice(None),) * ctx.axis + (ctx.index,)
+        return scatter_add_into(out, full, grad), None, None
+
+
+def index_select(input, dim, index):
+    if index.dim() > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    axis = normalize_dim(dim, input.dim())
+    idx = index._data.reshape(-1)
+    if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= input.shape[axis]):
+        raise IndexError(f"index out of range in self")
+    return IndexSelect.apply(input, axis, idx)
+
+
+def index_fill(input, dim, index, value):
+    axis = normalize_dim(dim, input.dim())
+    full = (slice(None),) * axis + (index,)
+    return index_put(input, full, value)
+
+
+class MaskedFill(Op):
+    """out = where(mask, value, x);  d/dx = grad where the mask is False."""
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        xp = backend.array_module(x)
+        ctx.save_for_backward(mask)
+        return xp.where(mask, xp.asarray(value, dtype=x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        return xp.where(mask, xp.zeros((), dtype=grad.dtype), grad), None, None
+
+
+def masked_fill(input, mask, value):
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {mask.dtype.name}")
+    if hasattr(value, "_data"):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but "
+                               f"got tensor with {value.dim()} dimension(s).")
+        value = value.item()
+    return MaskedFill.apply(input, mask, value)
+
+
+def masked_select(input, mask):
+    from .shape import expand
+
+    shape = backend.array_module(input._data).broadcast_shapes(input.shape, mask.shape) \
+        if hasattr(backend.array_module(input._data), "broadcast_shapes") else input.shape
+    return getitem(expand(input, shape), expand(mask, shape))
+
+
+def nonzero(input, as_tuple=False):
+    xp = backend.array_module(input._data)
+    Tensor = _tensor_cls()
+    idx = xp.nonzero(input._data)
+    if as_tuple:
+        return tuple(Tensor._wrap(i.astype(xp.int64)) for i in idx)
+    return Tensor._wrap(xp.stack(idx, axis=1).astype(xp.int64) if idx else
+                        xp.zeros((0, 0), dtype=xp.int64))

@@ -1,0 +1,449 @@
+"""Reductions: sum, mean, prod, var/std, max/min, logsumexp, softmax, cumsum, norm.
+
+Notation: `axes` is a tuple of non-negative axes being reduced; backward re-inserts the
+reduced axes (`_expand_back`) so the gradient broadcasts against the input.
+"""
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+
+from .. import backend, dtypes
+from ..autograd.function import Op
+from .elementwise import cast
+from .shape import normalize_dims
+
+values_indices = namedtuple("return_types", ["values", "indices"])
+
+
+def _expand_back(grad, axes, keepdim):
+    """Give `grad` back the size-1 axes that keepdim=False removed."""
+    if keepdim or not axes:
+        return grad
+    xp = backend.array_module(grad)
+    return xp.expand_dims(grad, axes)
+
+
+class Sum(Op):
+    """out = sum over axes;  d/dx = grad broadcast back over the summed axes."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, x.shape
+        return x.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        return (xp.broadcast_to(_expand_back(grad, ctx.axes, ctx.keepdim), ctx.shape),)
+
+
+class Mean(Op):
+    """out = sum / n;  d/dx = grad / n broadcast back."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, x.shape
+        ctx.count = _count(x.shape, axes)
+        return x.mean(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        g = _expand_back(grad, ctx.axes, ctx.keepdim) / ctx.count
+        return (xp.broadcast_to(g, ctx.shape),)
+
+
+def _count(shape, axes):
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+class Prod(Op):
+    """out = product over one axis (or all);  d/dx_i = product of the *other* x_j.
+
+    Computed from exclusive cumulative products from the left and from the right, so
+    zeros in x are handled exactly (no division by x).
+    """
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim):
+        ctx.save_for_backward(x)
+        ctx.axis, ctx.keepdim = axis, keepdim
+        return x.prod(axis=axis, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        axis = ctx.axis
+        flat = axis is None
+        xs = x.reshape(-1) if flat else xp.moveaxis(x, axis, -1)
+        ones = xp.ones(xs.shape[:-1] + (1,), dtype=x.dtype)
+        left = xp.cumprod(xp.concatenate([ones, xs[..., :-1]], axis=-1), axis=-1)
+        right = xp.flip(xp.cumprod(xp.flip(
+            xp.concatenate([xs[..., 1:], ones], axis=-1), axis=-1), axis=-1), axis=-1)
+        others = left * right
+        if flat:
+            return (grad * others.reshape(x.shape),)
+        g = grad if ctx.keepdim else xp.expand_dims(grad, axis)
+        return (g * xp.moveaxis(others, -1, axis),)
+
+
+class Var(Op):
+    """out = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim):
+        xp = backend.array_module(x)
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
+        n = _count(x.shape, axes)
+        ctx.save_for_backward(centered)
+        ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, builtins.max(n - correction, 0)
+        with _quiet(xp):
+            return (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denom
+
+    @staticmethod
+    def backward(ctx, grad):
+        (centered,) = ctx.saved_tensors
+        g = _expand_back(grad, ctx.axes, ctx.keepdim)
+        return (g * centered * (2.0 / ctx.denom if ctx.denom else float("inf")),)
+
+
+def _quiet(xp):
+    import contextlib
+
+    return xp.errstate(divide="ignore", invalid="ignore") if hasattr(xp, "errstate") \
+        else contextlib.nullcontext()
+
+
+class MaxMinDim(Op):
+    """(values, indices) of max/min along one axis; the gradient goes only to the index
+    returned (the first extreme element, like torch), never split between ties."""
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim, largest):
+        xp = backend.array_module(x)
+        idx = (xp.argmax if largest else xp.argmin)(x, axis=axis, keepdims=True)
+        values = xp.take_along_axis(x, idx, axis=axis)
+        ctx.axis, ctx.shape = axis, x.shape
+        ctx.save_for_backward(idx)
+        if not keepdim:
+            values, idx = values.squeeze(axis), idx.squeeze(axis)
+        ctx.keepdim = keepdim
+        return values, idx.astype(xp.int64)
+
+    @staticmethod
+    def backward(ctx, grad, _grad_idx=None):
+        (idx,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        g = grad if ctx.keepdim else xp.expand_dims(grad, ctx.axis)
+        n = ctx.shape[ctx.axis]
+        positions = xp.arange(n).reshape((n,) + (1,) * (len(ctx.shape) - ctx.axis - 1))
+        return ((positions == idx) * g,)
+
+
+class AmaxAmin(Op):
+    """max/min over axes without indices; ties share the gradient evenly (torch's amax)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, largest):
+        out = (x.max if largest else x.min)(axis=axes, keepdims=True)
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else out.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        mask = (x == out).astype(grad.dtype)
+        count = mask.sum(axis=ctx.axes, keepdims=True)
+        return (_expand_back(grad, ctx.axes, ctx.keepdim) * mask / count,)
+
+
+class LogSumExp(Op):
+    """out = log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (no overflow);
+    d/dx = softmax(x)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        xp = backend.array_module(x)
+        m = x.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        out = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else out.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        return (_expand_back(grad, ctx.axes, ctx.keepdim) * xp.exp(x - out),)
+
+
+class Softmax(Op):
+    """out = exp(x - max) / sum(exp(x - max));  d/dx = out * (grad - sum(grad * out))."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        xp = backend.array_module(x)
+        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        out = e / e.sum(axis=axis, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    """out = x - logsumexp(x);  d/dx = grad - softmax(x) * sum(grad)."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        xp = backend.array_module(x)
+        shifted = x - x.max(axis=axis, keepdims=True)
+        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        return (grad - xp.exp(out) * grad.sum(axis=ctx.axis, keepdims=True),)
+
+
+class Cumsum(Op):
+    """out_i = sum_{j<=i} x_j;  d/dx_j = sum_{i>=j} grad_i (a reversed cumsum)."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        return backend.array_module(x).cumsum(x, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        a = ctx.axis
+        return (xp.flip(xp.cumsum(xp.flip(grad, axis=a), axis=a), axis=a),)
+
+
+class Norm(Op):
+    """p-norm over axes: (sum |x|^p)^(1/p); p=inf is max |x|.
+    d/dx = |x|^(p-1) sign(x) / out^(p-1), set to 0 where out == 0 (torch)."""
+
+    @staticmethod
+    def forward(ctx, x, p, axes, keepdim):
+        xp = backend.array_module(x)
+        a = xp.abs(x)
+        if p == float("inf"):
+            out = a.max(axis=axes, keepdims=True)
+        elif p == 2:
+            out = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        elif p == 1:
+            out = a.sum(axis=axes, keepdims=True)
+        else:
+            out = (a ** p).sum(axis=axes, keepdims=True) ** (1.0 / p)
+        ctx.save_for_backward(x, out)
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        return out if keepdim else out.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        g = _expand_back(grad, ctx.axes, ctx.keepdim)
+        p = ctx.p
+        if p == float("inf"):
+            mask = (xp.abs(x) == out).astype(grad.dtype)
+            return (g * xp.sign(x) * mask / mask.sum(axis=ctx.axes, keepdims=True),)
+        if p == 1:
+            return (g * xp.sign(x),)
+        safe = xp.where(out == 0, 1, out)
+        if p == 2:
+            return (xp.where(out == 0, 0, g * x / safe),)
+        d = xp.abs(x) ** (p - 1) * xp.sign(x) / safe ** (p - 1)
+        return (xp.where(out == 0, 0, g * d),)
+
+
+class ReduceLogic(Op):
+    """all/any/count_nonzero: not differentiable."""
+
+    @staticmethod
+    def forward(ctx, x, fn, axes, keepdim):
+        xp = backend.array_module(x)
+        if fn == "count_nonzero":
+            return xp.count_nonzero(x, axis=axes).astype(xp.int64)
+        return getattr(xp, fn)(x, axis=axes, keepdims=keepdim)
+
+
+# ---- tensor-level functions -----------------------------------------------------------------
+def _axes(input, dim):
+    """dim=None (all axes), an int or a sequence -> a sorted tuple of axes."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(input.dim()))
+    return normalize_dims(dim, input.dim())
+
+
+def _maybe_cast(input, dtype):
+    if dtype is not None:
+        return cast(input, dtype)
+    if input.dtype is dtypes.bool or not input.dtype.is_floating_point:
+        return input
+    return input
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    input = _maybe_cast(input, dtype)
+    if dtype is None and not input.dtype.is_floating_point:
+        input = cast(input, dtypes.int64)  # torch sums ints and bools as int64
+    return Sum.apply(input, _axes(input, dim), keepdim)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    input = _maybe_cast(input, dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {input.dtype.name.capitalize()}")
+    return Mean.apply(input, _axes(input, dim), keepdim)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    input = _maybe_cast(input, dtype)
+    if dtype is None and not input.dtype.is_floating_point:
+        input = cast(input, dtypes.int64)
+    axis = None if dim is None else normalize_dims(dim, input.dim())[0]
+    return Prod.apply(input, axis, keepdim)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
+        dim, unbiased = None, dim
+    return Var.apply(input, _axes(input, dim), _correction(unbiased, correction), keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    from .elementwise import sqrt
+
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+
+
+def _max_min(input, dim, keepdim, largest, name):
+    if isinstance(dim, (int,)) and not isinstance(dim, bool):
+        if input.numel() == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        axis = normalize_dims(dim, input.dim())[0] if input.dim() else None
+        if axis is None:
+            return values_indices(input.clone(), input.new_zeros(()).long())
+        values, idx = MaxMinDim.apply(input, axis, keepdim, largest)
+        return values_indices(values, idx)
+    if hasattr(dim, "_data"):  # max(a, b): elementwise
+        from .elementwise import maximum, minimum
+
+        return (maximum if largest else minimum)(input, dim)
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                           "argument.")
+    return AmaxAmin.apply(input, _axes(input, None), False, largest)
+
+
+def max(input, dim=None, keepdim=False):
+    """max(x) -> the largest value; max(x, dim) -> (values, indices); max(a, b) elementwise."""
+    return _max_min(input, dim, keepdim, True, "max")
+
+
+def min(input, dim=None, keepdim=False):
+    return _max_min(input, dim, keepdim, False, "min")
+
+
+def amax(input, dim=(), keepdim=False):
+    return AmaxAmin.apply(input, _axes(input, dim), keepdim, True)
+
+
+def amin(input, dim=(), keepdim=False):
+    return AmaxAmin.apply(input, _axes(input, dim), keepdim, False)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, "argmax")
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def _arg(input, dim, keepdim, fn):
+    from .. import tensor as tensor_module
+
+    xp = backend.array_module(input._data)
+    if dim is None:
+        out = getattr(xp, fn)(input._data.reshape(-1))
+        if keepdim:
+            out = out.reshape((1,) * input.dim())
+    else:
+        axis = normalize_dims(dim, input.dim())[0]
+        out = getattr(xp, fn)(input._data, axis=axis, keepdims=keepdim)
+    return tensor_module.Tensor._wrap(xp.asarray(out, dtype=xp.int64))
+
+
+def logsumexp(input, dim, keepdim=False):
+    return LogSumExp.apply(_float(input), _axes(input, dim), keepdim)
+
+
+def _float(input):
+    return input if input.dtype.is_floating_point else cast(input, dtypes.get_default_dtype())
+
+
+def softmax(input, dim, dtype=None):
+    input = cast(input, dtype) if dtype is not None else _float(input)
+    return Softmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
+
+
+def log_softmax(input, dim, dtype=None):
+    input = cast(input, dtype) if dtype is not None else _float(input)
+    return LogSoftmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
+
+
+def cumsum(input, dim, *, dtype=None):
+    input = cast(input, dtype) if dtype is not None else input
+    if not input.dtype.is_floating_point and dtype is None:
+        input = cast(input, dtypes.int64)
+    return Cumsum.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
+
+
+def norm(input, p="fro", dim=None, keepdim=False):
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc" or isinstance(p, str):
+        raise NotImplementedError(f"norm: p={p!r} is not supported")
+    return Norm.apply(_float(input), float(p), _axes(input, dim), keepdim)
+
+
+def all(input, dim=None, keepdim=False):
+    return ReduceLogic.apply(input, "all", None if dim is None else _axes(input, dim), keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    return ReduceLogic.apply(input, "any", None if dim is None else _axes(input, dim), keepdim)
+
+
+def count_nonzero(input, dim=None):
+    return ReduceLogic.apply(input, "count_nonzero",
+                             None if dim is None else _axes(input, dim), False)

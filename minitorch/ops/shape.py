@@ -1,0 +1,391 @@
+"""Shape ops: reshape/view, squeeze, transpose/permute, expand, repeat, cat/stack, split.
+
+Most of these move no data (NumPy/CuPy return views); their backward undoes the shape
+change on the gradient.
+"""
+from __future__ import annotations
+
+import operator
+
+from .. import backend
+from ..autograd.function import Op
+
+
+def normalize_dim(dim, ndim):
+    """torch's dim wrapping: -1 is the last axis; out of range is an IndexError."""
+    try:
+        dim = operator.index(dim)
+    except TypeError:
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}") from None
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of "
+                         f"[{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def normalize_dims(dims, ndim):
+    if isinstance(dims, (tuple, list)):
+        axes = tuple(normalize_dim(d, ndim) for d in dims)
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"dim {axes} appears multiple times in the list of dims")
+        return tuple(sorted(axes))
+    return (normalize_dim(dims, ndim),)
+
+
+def _sizes(args):
+    """Accept f(2, 3) and f((2, 3)) / f([2, 3]) / f(torch.Size)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = args[0]
+    return tuple(operator.index(a) for a in args)
+
+
+def infer_shape(shape, numel):
+    """Resolve one -1 in `shape`; raise torch's error if the sizes don't fit."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class Reshape(Op):
+    """out = x with a new shape (same elements in row-major order)."""
+
+    @staticmethod
+    def forward(ctx, x, shape, must_view):
+        ctx.shape = x.shape
+        if must_view and backend.array_module(x).__name__ == "numpy":
+            import numpy as np
+
+            try:
+                return np.reshape(x, shape, copy=False)
+            except ValueError:
+                raise RuntimeError(
+                    "view size is not compatible with input tensor's size and stride (at "
+                    "least one dimension spans across two contiguous subspaces). Use "
+                    ".reshape(...) instead.") from None
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+def reshape(input, *shape):
+    shape = infer_shape(_sizes(shape), input.numel())
+    return input if shape == input.shape else Reshape.apply(input, shape, False)
+
+
+def view(input, *shape):
+    return Reshape.apply(input, infer_shape(_sizes(shape), input.numel()), True)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.dim() == 0:
+        return reshape(input, 1)
+    s, e = normalize_dim(start_dim, input.dim()), normalize_dim(end_dim, input.dim())
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input.shape
+    return reshape(input, shape[:s] + (-1 if 0 not in shape[s:e + 1] else 0,) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    d = normalize_dim(dim, input.dim())
+    shape = input.shape
+    sizes = infer_shape(tuple(sizes), shape[d])
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def squeeze(input, dim=None):
+    shape = input.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        axes = normalize_dims(dim, input.dim()) if input.dim() else ()
+        new = tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1))
+    return Reshape.apply(input, new, False) if new != shape else input.view(shape)
+
+
+def unsqueeze(input, dim):
+    d = normalize_dim(dim, input.dim() + 1)
+    shape = input.shape
+    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], False)
+
+
+class Permute(Op):
+    """out = x with axes reordered;  the gradient is permuted back by the inverse order."""
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
+        return x.transpose(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.transpose(ctx.inverse),)
+
+
+def permute(input, *dims):
+    dims = _sizes(dims)
+    if len(dims) != input.dim():
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
+                           f"does not match the length of the desired ordering of dimensions "
+                           f"i.e. input.dim() = {input.dim()} is not equal to len(dims) = "
+                           f"{len(dims)}")
+    axes = tuple(normalize_dim(d, input.dim()) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, axes)
+
+
+def transpose(input, dim0, dim1):
+    n = input.dim()
+    if n == 0:
+        return input.view(())
+    axes = list(range(n))
+    a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
+    axes[a], axes[b] = axes[b], axes[a]
+    return Permute.apply(input, tuple(axes))
+
+
+swapaxes = transpose
+
+
+def t(input):
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{input.dim()}D")
+    return transpose(input, 0, 1) if input.dim() == 2 else input.view(input.shape)
+
+
+class Expand(Op):
+    """out = x broadcast to `shape` (a view);  the engine sums the gradient back."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        return backend.array_module(x).broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad,)
+
+
+def expand(input, *sizes):
+    sizes = _sizes(sizes)
+    shape = input.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of "
+            "sizes provided must be greater or equal to the number of dimensions in the "
+            "tensor")
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        old = shape[i - lead] if i >= lead else None
+        if s == -1:
+            if old is None:
+                raise RuntimeError("expand: -1 is not allowed in a leading, new dimension")
+            s = old
+        if old is not None and old != 1 and old != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size "
+                f"({old}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                f"Tensor sizes: {list(shape)}")
+        target.append(s)
+    target = tuple(target)
+    return input if target == shape else Expand.apply(input, target)
+
+
+def broadcast_to(input, shape):
+    return expand(input, shape)
+
+
+class Repeat(Op):
+    """out = x tiled `reps` times along each axis;  d/dx sums the tiles back."""
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        xp = backend.array_module(x)
+        x = x.reshape((1,) * (len(reps) - x.ndim) + x.shape)
+        ctx.in_shape = x.shape
+        ctx.reps = reps
+        return xp.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # view the output as (rep0, n0, rep1, n1, ...) and sum over the rep axes
+        split = []
+        for r, n in zip(ctx.reps, ctx.in_shape):
+            split += [r, n]
+        g = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return (g,)
+
+
+def repeat(input, *sizes):
+    reps = _sizes(sizes)
+    if len(reps) < input.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                           "number of dimensions of tensor")
+    return Repeat.apply(input, reps)
+
+
+class Contiguous(Op):
+    """A C-ordered copy (or x itself when already contiguous); gradient passes through."""
+
+    @staticmethod
+    def forward(ctx, x, force_copy):
+        xp = backend.array_module(x)
+        return x.copy() if force_copy else xp.ascontiguousarray(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad,)
+
+
+def contiguous(input):
+    return input if input._data.flags.c_contiguous else Contiguous.apply(input, False)
+
+
+def clone(input):
+    return Contiguous.apply(input, True)
+
+
+class Cat(Op):
+    """out = the inputs joined along `axis`;  each input gets its slice of the gradient."""
+
+    @staticmethod
+    def forward(ctx, axis, *xs):
+        xp = backend.array_module(xs[0])
+        ctx.axis = axis
+        ctx.bounds = [0]
+        for x in xs:
+            ctx.bounds.append(ctx.bounds[-1] + x.shape[axis])
+        return xp.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        index = [slice(None)] * grad.ndim
+        out = [None]
+        for lo, hi in zip(ctx.bounds[:-1], ctx.bounds[1:]):
+            index[ctx.axis] = slice(lo, hi)
+            out.append(grad[tuple(index)])
+        return tuple(out)
+
+
+def cat(tensors, dim=0):
+    from .elementwise import promote
+
+    tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    tensors, _ = promote(*tensors)
+    ref = tensors[0]
+    axis = normalize_dim(dim, ref.dim())
+    for i, t_ in enumerate(tensors):
+        if t_.dim() != ref.dim() or any(
+                a != b for k, (a, b) in enumerate(zip(t_.shape, ref.shape)) if k != axis):
+            raise RuntimeError(
+                f"Sizes of tensors must match except in dimension {axis}. Expected size "
+                f"{list(ref.shape)} but got size {list(t_.shape)} for tensor number {i} in "
+                "the list.")
+    return Cat.apply(axis, *tensors)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t_ in enumerate(tensors):
+        if t_.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)}"
+                f" at entry 0 and {list(t_.shape)} at entry {i}")
+    d = normalize_dim(dim, tensors[0].dim() + 1)
+    return cat([unsqueeze(t_, d) for t_ in tensors], d)
+
+
+class Slice(Op):
+    """out = x[lo:hi] along `axis` (a view);  the gradient is placed back in a zero array."""
+
+    @staticmethod
+    def forward(ctx, x, axis, lo, hi):
+        ctx.shape, ctx.axis, ctx.lo, ctx.hi = x.shape, axis, lo, hi
+        index = [slice(None)] * x.ndim
+        index[axis] = slice(lo, hi)
+        return x[tuple(index)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        out = xp.zeros(ctx.shape, dtype=grad.dtype)
+        index = [slice(None)] * grad.ndim
+        index[ctx.axis] = slice(ctx.lo, ctx.hi)
+        out[tuple(index)] = grad
+        return (out,)
+
+
+def split(input, split_size_or_sections, dim=0):
+    axis = normalize_dim(dim, input.dim())
+    n = input.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size <= 0 and n > 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [min(size, n - lo) for lo in range(0, n, size)] if n else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                f"size at dimension {axis}), but got split_sizes={sizes}")
+    out, lo = [], 0
+    for s in sizes:
+        out.append(Slice.apply(input, axis, lo, lo + s))
+        lo += s
+    return tuple(out)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    n = input.shape[normalize_dim(dim, input.dim())]
+    size = -(-n // chunks) if n else 1
+    return split(input, max(size, 1), dim)
+
+
+def unbind(input, dim=0):
+    axis = normalize_dim(dim, input.dim())
+    return tuple(squeeze(s, axis) for s in split(input, 1, axis))
+
+
+class Flip(Op):
+    """out = x reversed along axes;  the gradient is flipped back."""
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return backend.array_module(x).flip(x, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (backend.array_module(grad).flip(grad, axis=ctx.axes),)
+
+
+def flip(input, dims):
+    return Flip.apply(input, normalize_dims(dims, input.dim()))

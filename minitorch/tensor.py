@@ -1,0 +1,371 @@
+"""Tensor: an n-dimensional array (NumPy or CuPy) plus what autograd needs.
+
+A Tensor holds
+  _data          the xp array with the values (xp = numpy on "cpu", cupy on "cuda")
+  requires_grad  whether ops on it are recorded for backward
+  grad           a Tensor with d(loss)/d(self), filled in by backward() on leaves
+  grad_fn        the graph node (a Function/Op instance) that produced it, None for leaves
+  _version       a one-element list counting in-place changes; views share it with
+                 their base, so changing either one is seen when backward checks
+The math methods are thin: each calls the function of the same name in `minitorch.ops`,
+where the op's forward and backward live side by side.
+"""
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import backend, dtypes, ops
+from .autograd import engine, grad_mode
+from .autograd.function import AccumulateGrad
+from .tensor_methods import TensorMethods
+
+
+class Tensor(TensorMethods):
+    """A multi-dimensional array with autograd; build one with `minitorch.tensor(...)`.
+
+    `Tensor(data)` (and the legacy `FloatTensor`) is kept for old tutorials: a list
+    gives float32, ints give an uninitialized float32 tensor of that shape.
+    """
+
+    __array_priority__ = 1000  # so `ndarray * tensor` calls Tensor.__rmul__
+
+    def __init__(self, *args, dtype=None, device=None, requires_grad=False):
+        from .creation import legacy_constructor_array
+
+        data = legacy_constructor_array(args, dtype or dtypes.float32, device)
+        self._init(data)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def _init(self, data):
+        self._data = data
+        self.requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._version = [0]
+        self._accum = None
+        self._leaf_hooks = None
+        self._retains_grad = False
+        self._base = None
+
+    @classmethod
+    def _wrap(cls, array, device=None):
+        """Make a Tensor around an existing xp array without copying (internal)."""
+        t = object.__new__(cls)
+        t._init(array)
+        return t
+
+    # ---- basic properties -------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return backend.device_of(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self._data.shape[ops.shape.normalize_dim(dim, self.ndim)]
+
+    def element_size(self):
+        return self._data.dtype.itemsize
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_contiguous(self):
+        return bool(self._data.flags.c_contiguous)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            names = {"float32": "FloatTensor", "float64": "DoubleTensor",
+                     "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor",
+                     "uint8": "ByteTensor", "float16": "HalfTensor",
+                     "int16": "ShortTensor", "int8": "CharTensor"}
+            prefix = "minitorch.cuda." if self.is_cuda else "minitorch."
+            return prefix + names[self.dtype.name]
+        return self.to(dtype)
+
+    # ---- data access --------------------------------------------------------------
+    @property
+    def data(self):
+        """A Tensor sharing this one's memory, detached from the graph (torch's .data)."""
+        t = Tensor._wrap(self._data)
+        t._version = self._version
+        return t
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+
+    def numpy(self, *, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. "
+                "Use tensor.detach().numpy() instead.")
+        if self.is_cuda:
+            if not force:
+                raise TypeError(
+                    "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() "
+                    "to copy the tensor to host memory first.")
+            return backend.move(self._data, backend.CPU)
+        return self._data
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return backend.move(self._data, backend.CPU).tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.detach().cpu().numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted "
+                            "to an index")
+        return int(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        from .tensor_repr import format_tensor
+
+        return format_tensor(self)
+
+    # ---- autograd -----------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach().")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def _accumulator(self):
+        """The AccumulateGrad node of this leaf (one per leaf, shared by all its uses)."""
+        acc = self._accum() if self._accum is not None else None
+        if acc is None:
+            acc = AccumulateGrad(self)
+            acc.hooks = self._leaf_hooks
+            self._accum = weakref.ref(acc)
+        return acc
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute d(self)/d(leaf) for every leaf in the graph and add it to leaf.grad."""
+        if create_graph:
+            raise NotImplementedError("minitorch does not support create_graph=True")
+        if not self.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn")
+        if gradient is None:
+            if self._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not self.dtype.is_floating_point:
+                raise RuntimeError("grad can be implicitly created only for real scalar "
+                                   "outputs")
+            grad = backend.get_xp(self.device).ones_like(self._data)
+        else:
+            grad = gradient._data if isinstance(gradient, Tensor) else gradient
+            if tuple(grad.shape) != self._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[0] has a shape of "
+                    f"{Size(grad.shape)} and output[0] has a shape of {self.shape}.")
+        node = self.grad_fn if self.grad_fn is not None else self._accumulator()
+        engine.run_backward([(node, self._output_nr)], [grad], bool(retain_graph))
+
+    def detach(self):
+        """A new Tensor with the same memory, cut off from the graph."""
+        t = Tensor._wrap(self._data)
+        t._version = self._version
+        return t
+
+    def detach_(self):
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def retain_grad(self):
+        if self.is_leaf:
+            return
+        node = self.grad_fn
+        if node.retained is None:
+            node.retained = {}
+        node.retained[self._output_nr] = weakref.ref(self)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned
+        Tensor replaces the gradient. Returns a handle with `.remove()`."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self.is_leaf:
+            if self._leaf_hooks is None:
+                self._leaf_hooks = []
+                acc = self._accum() if self._accum is not None else None
+                if acc is not None:
+                    acc.hooks = self._leaf_hooks
+            hooks = self._leaf_hooks
+        else:
+            node = self.grad_fn
+            if node.hooks is None:
+                node.hooks = {}
+            hooks = node.hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    # ---- devices and dtypes -----------------------------------------------------------
+    def to(self, *args, **kwargs):
+        """`to(device)`, `to(dtype)`, `to(device, dtype)`, `to(other_tensor)`."""
+        dev, dt = None, kwargs.pop("dtype", None)
+        dev = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("copy", None)
+        for a in args:
+            if isinstance(a, Tensor):
+                dev, dt = a.device, a.dtype
+            elif isinstance(a, dtypes.dtype):
+                dt = a
+            elif a is not None:
+                dev = a
+        out = self
+        if dt is not None and dtypes.to_dtype(dt) != self.dtype:
+            out = ops.elementwise.cast(out, dtypes.to_dtype(dt))
+        if dev is not None:
+            dev = backend.as_device(dev)
+            if dev != out.device:
+                out = ops.elementwise.to_device(out, dev)
+        return out
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to(backend.as_device("cuda" if device is None else device))
+
+    def cpu(self):
+        return self.to(backend.CPU)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def byte(self):
+        return self.to(dtypes.uint8)
+
+    def pin_memory(self):
+        return self
+
+    def share_memory_(self):
+        return self
+
+    def __reduce__(self):
+        # pickling (whole-module save) keeps the values, dtype and requires_grad
+        from .creation import _rebuild_tensor
+
+        return (_rebuild_tensor, (backend.move(self._data, backend.CPU), self.requires_grad,
+                                  str(self.device)))
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints with torch's repr and numel()."""
+
+    def __repr__(self):
+        return f"minitorch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
+
+
+class _RemovableHandle:
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+__all__ = ["Tensor", "Size", "is_tensor", "grad_mode"]

@@ -1,0 +1,284 @@
+"""The math methods and operators of Tensor.
+
+Each method is one line that calls the function of the same name in `minitorch.ops`
+(where the op's forward and backward live). In-place methods (`add_`, ...) compute the
+result out of place and then write it back; see `_inplace` for the autograd rules.
+"""
+from __future__ import annotations
+
+from . import dtypes, ops
+from . import random as mt_random
+from .autograd import grad_mode
+
+
+def _inplace(self, result_fn, *args, **kwargs):
+    """Run `result_fn(self, *args)` and store the result in `self`.
+
+    Without autograd (e.g. inside `no_grad`, in an optimizer step) the values are written
+    into the existing array, so views and `.data` aliases see the change. With autograd,
+    `self` takes over the result's graph node; the version counter is bumped either way,
+    so a backward that saved the old values raises instead of using changed numbers.
+    """
+    from .tensor import Tensor
+
+    others_need_grad = any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    recording = grad_mode._enabled and (self.requires_grad or others_need_grad)
+    if recording and self.is_leaf and self.requires_grad:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation.")
+    with grad_mode.set_grad_enabled(recording):
+        result = result_fn(self, *args, **kwargs)
+    if result.dtype != self.dtype and not _can_cast(result.dtype, self.dtype):
+        raise RuntimeError(
+            f"result type {_torch_name(result.dtype)} can't be cast to the desired output "
+            f"type {_torch_name(self.dtype)}")
+    if recording:
+        # a copy: the result may be a view of another tensor (copy_, expand)
+        self._data = result._data.astype(self._data.dtype, copy=True)
+        self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        self.requires_grad = True
+    else:
+        self._data[...] = result._data
+    self._version[0] += 1
+    return self
+
+
+def _can_cast(src, dst):
+    order = {"bool": 0, "uint8": 1, "int8": 1, "int16": 1, "int32": 1, "int64": 1}
+    return order.get(src.name, 2) <= order.get(dst.name, 2)
+
+
+def _torch_name(d):
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool", "uint8": "Byte", "float16": "Half"}.get(d.name, d.name)
+
+
+def _fill_random(self, sample):
+    """Write freshly drawn numbers into self (no graph; used by uniform_, normal_)."""
+    with grad_mode.no_grad():
+        self._data[...] = sample
+    self._version[0] += 1
+    return self
+
+
+class TensorMethods:
+    # ---- arithmetic operators ------------------------------------------------------
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.sub(self, other)
+    def __rsub__(self, other): return ops.sub(other, self)
+    def __mul__(self, other): return ops.mul(self, other)
+    def __rmul__(self, other): return ops.mul(other, self)
+    def __truediv__(self, other): return ops.div(self, other)
+    def __rtruediv__(self, other): return ops.div(other, self)
+    def __floordiv__(self, other): return ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
+    def __mod__(self, other): return ops.remainder(self, other)
+    def __pow__(self, other): return ops.pow(self, other)
+    def __rpow__(self, other): return ops.pow(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
+    def __neg__(self): return ops.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.abs(self)
+    def __invert__(self): return ops.logical_not(self)
+    def __and__(self, other): return ops.logical_and(self, other)
+    def __or__(self, other): return ops.logical_or(self, other)
+    def __xor__(self, other): return ops.logical_xor(self, other)
+    def __eq__(self, other): return ops.eq(self, other)
+    def __ne__(self, other): return ops.ne(self, other)
+    def __lt__(self, other): return ops.lt(self, other)
+    def __le__(self, other): return ops.le(self, other)
+    def __gt__(self, other): return ops.gt(self, other)
+    def __ge__(self, other): return ops.ge(self, other)
+    def __getitem__(self, index): return ops.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _inplace(self, ops.index_put, index, value)
+
+    __iadd__ = lambda self, other: self.add_(other)  # noqa: E731
+    __isub__ = lambda self, other: self.sub_(other)  # noqa: E731
+    __imul__ = lambda self, other: self.mul_(other)  # noqa: E731
+    __itruediv__ = lambda self, other: self.div_(other)  # noqa: E731
+
+    # ---- elementwise ----------------------------------------------------------------
+    def add(self, other, alpha=1): return ops.add(self, other, alpha=alpha)
+    def sub(self, other, alpha=1): return ops.sub(self, other, alpha=alpha)
+    subtract = sub
+    def mul(self, other): return ops.mul(self, other)
+    multiply = mul
+    def div(self, other, rounding_mode=None): return ops.div(self, other, rounding_mode)
+    divide = true_divide = div
+    def floor_divide(self, other): return ops.floor_divide(self, other)
+    def remainder(self, other): return ops.remainder(self, other)
+    def pow(self, exponent): return ops.pow(self, exponent)
+    def neg(self): return ops.neg(self)
+    negative = neg
+    def exp(self): return ops.exp(self)
+    def log(self): return ops.log(self)
+    def log1p(self): return ops.log1p(self)
+    def log2(self): return ops.log2(self)
+    def sqrt(self): return ops.sqrt(self)
+    def rsqrt(self): return ops.rsqrt(self)
+    def abs(self): return ops.abs(self)
+    def sign(self): return ops.sign(self)
+    def sin(self): return ops.sin(self)
+    def cos(self): return ops.cos(self)
+    def tanh(self): return ops.tanh(self)
+    def sigmoid(self): return ops.sigmoid(self)
+    def relu(self): return ops.relu(self)
+    def square(self): return ops.square(self)
+    def reciprocal(self): return ops.reciprocal(self)
+    def floor(self): return ops.floor(self)
+    def ceil(self): return ops.ceil(self)
+    def round(self): return ops.round(self)
+    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
+    clip = clamp
+    def maximum(self, other): return ops.maximum(self, other)
+    def minimum(self, other): return ops.minimum(self, other)
+    def where(self, condition, other): return ops.where(condition, self, other)
+    def eq(self, other): return ops.eq(self, other)
+    def ne(self, other): return ops.ne(self, other)
+    def lt(self, other): return ops.lt(self, other)
+    def le(self, other): return ops.le(self, other)
+    def gt(self, other): return ops.gt(self, other)
+    def ge(self, other): return ops.ge(self, other)
+    def equal(self, other): return ops.equal(self, other)
+    def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+    def isnan(self): return ops.isnan(self)
+    def isinf(self): return ops.isinf(self)
+    def isfinite(self): return ops.isfinite(self)
+    def logical_not(self): return ops.logical_not(self)
+    def logical_and(self, other): return ops.logical_and(self, other)
+    def logical_or(self, other): return ops.logical_or(self, other)
+
+    # ---- matrix products --------------------------------------------------------------
+    def matmul(self, other): return ops.matmul(self, other)
+    def mm(self, other): return ops.mm(self, other)
+    def bmm(self, other): return ops.bmm(self, other)
+    def dot(self, other): return ops.dot(self, other)
+
+    # ---- reductions --------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, dtype=None): return ops.mean(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, dtype=None): return ops.prod(self, dim, keepdim, dtype=dtype)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.var(self, dim, unbiased, keepdim, correction=correction)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return ops.std(self, dim, unbiased, keepdim, correction=correction)
+    def max(self, dim=None, keepdim=False): return ops.max(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False): return ops.min(self, dim, keepdim)
+    def amax(self, dim=(), keepdim=False): return ops.amax(self, dim, keepdim)
+    def amin(self, dim=(), keepdim=False): return ops.amin(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
+    def logsumexp(self, dim, keepdim=False): return ops.logsumexp(self, dim, keepdim)
+    def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype=dtype)
+    def log_softmax(self, dim, dtype=None): return ops.log_softmax(self, dim, dtype=dtype)
+    def cumsum(self, dim, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
+    def norm(self, p="fro", dim=None, keepdim=False): return ops.norm(self, p, dim, keepdim)
+    def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
+    def count_nonzero(self, dim=None): return ops.count_nonzero(self, dim)
+
+    # ---- shape --------------------------------------------------------------------------
+    def reshape(self, *shape): return ops.reshape(self, *shape)
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+            raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
+        return ops.view(self, *shape)
+    def view_as(self, other): return ops.view(self, other.shape)
+    def reshape_as(self, other): return ops.reshape(self, other.shape)
+    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
+    def squeeze(self, dim=None): return ops.squeeze(self, dim)
+    def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
+    def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
+    def swapaxes(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
+    def t(self): return ops.t(self)
+    def permute(self, *dims): return ops.permute(self, *dims)
+    def expand(self, *sizes): return ops.expand(self, *sizes)
+    def expand_as(self, other): return ops.expand(self, other.shape)
+    def repeat(self, *sizes): return ops.repeat(self, *sizes)
+    def contiguous(self, memory_format=None): return ops.contiguous(self)
+    def clone(self, memory_format=None): return ops.clone(self)
+    def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
+    def unbind(self, dim=0): return ops.unbind(self, dim)
+    def flip(self, dims): return ops.flip(self, dims)
+    def gather(self, dim, index): return ops.gather(self, dim, index)
+    def scatter(self, dim, index, src=None, value=None, reduce=None):
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
+    def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
+    def index_select(self, dim, index): return ops.index_select(self, dim, index)
+    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
+    def masked_select(self, mask): return ops.masked_select(self, mask)
+    def nonzero(self, as_tuple=False): return ops.nonzero(self, as_tuple)
+    def type_as(self, other): return self.to(other.dtype)
+    def new_zeros(self, *size, dtype=None, device=None):
+        from . import creation
+        return creation.zeros(*size, dtype=dtype or self.dtype, device=device or self.device)
+    def new_ones(self, *size, dtype=None, device=None):
+        from . import creation
+        return creation.ones(*size, dtype=dtype or self.dtype, device=device or self.device)
+    def new_full(self, size, fill_value, dtype=None, device=None):
+        from . import creation
+        return creation.full(size, fill_value, dtype=dtype or self.dtype,
+                             device=device or self.device)
+    def new_tensor(self, data, dtype=None, device=None):
+        from . import creation
+        return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device)
+
+    @property
+    def T(self): return ops.permute(self, *reversed(range(self.dim())))
+    @property
+    def mT(self): return ops.transpose(self, -2, -1)
+
+    # ---- in-place ----------------------------------------------------------------------
+    def add_(self, other, alpha=1): return _inplace(self, ops.add, other, alpha=alpha)
+    def sub_(self, other, alpha=1): return _inplace(self, ops.sub, other, alpha=alpha)
+    def mul_(self, other): return _inplace(self, ops.mul, other)
+    def div_(self, other, rounding_mode=None): return _inplace(self, ops.div, other, rounding_mode)
+    def pow_(self, exponent): return _inplace(self, ops.pow, exponent)
+    def neg_(self): return _inplace(self, ops.neg)
+    def exp_(self): return _inplace(self, ops.exp)
+    def sqrt_(self): return _inplace(self, ops.sqrt)
+    def abs_(self): return _inplace(self, ops.abs)
+    def relu_(self): return _inplace(self, ops.relu)
+    def sigmoid_(self): return _inplace(self, ops.sigmoid)
+    def tanh_(self): return _inplace(self, ops.tanh)
+    def clamp_(self, min=None, max=None): return _inplace(self, ops.clamp, min, max)
+    clip_ = clamp_
+    def masked_fill_(self, mask, value): return _inplace(self, ops.masked_fill, mask, value)
+    def addcmul_(self, t1, t2, value=1): return _inplace(self, ops.addcmul, t1, t2, value=value)
+    def addcdiv_(self, t1, t2, value=1): return _inplace(self, ops.addcdiv, t1, t2, value=value)
+    def lerp_(self, end, weight): return _inplace(self, ops.lerp, end, weight)
+    def scatter_(self, dim, index, src=None, value=None, reduce=None):
+        return _inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
+    def scatter_add_(self, dim, index, src): return _inplace(self, ops.scatter_add, dim, index, src)
+    def index_fill_(self, dim, index, value): return _inplace(self, ops.index_fill, dim, index, value)
+
+    def copy_(self, src, non_blocking=False):
+        return _inplace(self, ops.copy_from, src)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        return _inplace(self, ops.full_like_of, value)
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        return _fill_random(self, mt_random.uniform(self.shape, a, b, self.dtype, self.device, generator))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        return _fill_random(self, mt_random.normal(self.shape, mean, std, self.dtype, self.device, generator))
+
+    def bernoulli_(self, p=0.5, generator=None):
+        sample = mt_random.uniform(self.shape, 0.0, 1.0, self.dtype, self.device, generator) < p
+        return _fill_random(self, sample)
+
+    def random_(self, low=0, high=None, generator=None):
+        if high is None:
+            low, high = 0, low
+        return _fill_random(self, mt_random.integers(self.shape, low, high, self.device, generator))
