@@ -119,7 +119,7 @@ def _record(node, inputs, outputs, out_tensors):
             else:
                 edges.append(x._accumulator())
                 nrs.append(0)
-            meta.append((x.shape, x._data.dtype))
+            meta.append((x._data.shape, x._data.dtype))
         else:
             edges.append(None)
             nrs.append(0)
@@ -129,15 +129,18 @@ def _record(node, inputs, outputs, out_tensors):
     node.input_meta = tuple(meta)
     node.num_outputs = len(out_tensors)
     if node.num_outputs > 1:
-        node.output_meta = tuple((t.shape, t._data.dtype) for t in out_tensors)
+        node.output_meta = tuple((t._data.shape, t._data.dtype) for t in out_tensors)
     for i, t in enumerate(out_tensors):
-        if t.dtype.is_floating_point and id(outputs[i]) not in node._non_diff:
+        if t._data.dtype.kind == "f" and id(outputs[i]) not in node._non_diff:
             t.requires_grad = True
             t.grad_fn = node
             t._output_nr = i
 
 
 def _check_devices(tensors):
+    kinds = {type(t._data) for t in tensors}
+    if len(kinds) == 1 and backend.np.ndarray in kinds:
+        return backend.CPU  # the common case, decided without building device objects
     first = None
     for t in tensors:
         if first is None:

@@ -17,6 +17,9 @@ def _is_tensor(x):
 
 def promote(*operands, to_float=False):
     """Cast Tensor operands to their common dtype; Python scalars stay scalars."""
+    fast = _fast_common_dtype(operands)
+    if fast is not None and (fast.kind == "f" or not to_float):
+        return list(operands), dtypes.from_numpy_dtype(fast)
     dt = dtypes.result_type(*operands)
     if to_float and not dt.is_floating_point:
         dt = dtypes.get_default_dtype()
@@ -30,6 +33,34 @@ def promote(*operands, to_float=False):
             raise TypeError(f"unsupported operand type {type(x).__name__}; expected a Tensor "
                             "or a Python number")
     return out, dt
+
+
+def _fast_common_dtype(operands):
+    """The common NumPy dtype when promotion is trivially a no-op, else None.
+
+    The hot path of training: tensors of one dtype, maybe with Python scalars of the same
+    or a lower category (a float tensor with a Python int or float, an int tensor with an
+    int). Anything else goes through the full `dtypes.result_type` rules.
+    """
+    common = None
+    for x in operands:
+        if _is_tensor(x):
+            d = x._data.dtype
+            if common is None:
+                common = d
+            elif d != common:
+                return None
+    if common is None:
+        return None
+    for x in operands:
+        if _is_tensor(x) or x is None or isinstance(x, bool):
+            continue  # a bool scalar never raises a tensor's category
+        if isinstance(x, int) and common.kind in "iuf":
+            continue
+        if isinstance(x, float) and common.kind == "f":
+            continue
+        return None
+    return common
 
 
 def _scalar_as_array(x, like):
