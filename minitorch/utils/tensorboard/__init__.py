@@ -1,0 +1,4 @@
+"""SummaryWriter: TensorBoard event files without TensorFlow or tensorboard installed."""
+from .writer import SummaryWriter
+
+__all__ = ["SummaryWriter"]
