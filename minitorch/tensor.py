@@ -268,11 +268,11 @@ class Tensor(TensorMethods):
                                "gradient")
         if self.is_leaf:
             if self._leaf_hooks is None:
-                self._leaf_hooks = []
+                self._leaf_hooks = {0: []}  # same layout as a node's {output_nr: hooks}
                 acc = self._accum() if self._accum is not None else None
                 if acc is not None:
                     acc.hooks = self._leaf_hooks
-            hooks = self._leaf_hooks
+            hooks = self._leaf_hooks[0]
         else:
             node = self.grad_fn
             if node.hooks is None:
