@@ -161,8 +161,11 @@ def index_put(input, index, value):
 
 def _along_axis_index(index, axis, xp):
     """Full index tuple selecting index[i, j, ...] along `axis` (for gather/scatter)."""
-    grids = xp.indices(index.shape, sparse=True)
-    return tuple(index if d == axis else grids[d] for d in range(index.ndim))
+    ndim = index.ndim
+    # open grids (like np.indices(sparse=True), which CuPy lacks): arange along axis d only
+    return tuple(
+        index if d == axis else xp.arange(n).reshape((1,) * d + (n,) + (1,) * (ndim - d - 1))
+        for d, n in enumerate(index.shape))
 
 
 class Gather(Op):
