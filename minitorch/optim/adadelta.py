@@ -1,0 +1,86 @@
+"""Adadelta (torch.optim.Adadelta's twin)."""
+from __future__ import annotations
+
+from .. import backend
+from ..tensor import Tensor
+from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor
+
+
+class Adadelta(Optimizer):
+    r"""Adadelta (Zeiler, 2012): steps scaled by the ratio of running RMS of updates and grads.
+
+    For each parameter with a gradient g (``-g`` when ``maximize``)::
+
+        g     = g + weight_decay * p                         (if weight_decay != 0)
+        v     = rho * v + (1 - rho) * g^2
+        delta = sqrt(u + eps) / sqrt(v + eps) * g
+        u     = rho * u + (1 - rho) * delta^2
+        p     = p - lr * delta
+
+    Args:
+        params: iterable of Tensors or dicts of parameter groups.
+        lr: coefficient that scales delta before it is applied (default: 1.0).
+        rho: coefficient of the running averages of squared gradients and updates
+            (default: 0.9).
+        eps: added inside the square roots for numerical stability (default: 1e-6).
+        weight_decay: L2 penalty added to the gradient (default: 0).
+        maximize: maximize the objective instead of minimizing (default: False).
+
+    Example:
+        >>> optimizer = minitorch.optim.Adadelta(model.parameters())
+    """
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
+                 capturable=False, maximize=False, differentiable=False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if differentiable:
+            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                        maximize=maximize, capturable=capturable, foreach=foreach,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("maximize", False)
+
+    def step(self, closure=None):
+        """Perform one Adadelta update; returns the closure's loss if a closure is given."""
+        loss = self._evaluate_closure(closure)
+        for group in self.param_groups:
+            lr, rho = _hyper(group["lr"]), float(group["rho"])
+            eps, weight_decay = float(group["eps"]), float(group["weight_decay"])
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                xp = backend.array_module(p._data)
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _step_tensor(0.0)
+                    state["square_avg"] = Tensor._wrap(xp.zeros_like(p._data))
+                    state["acc_delta"] = Tensor._wrap(xp.zeros_like(p._data))
+                _increment_step(state)
+                grad = -p.grad._data if group["maximize"] else p.grad._data
+                if weight_decay != 0:
+                    grad = grad + weight_decay * p._data
+                square_avg = state["square_avg"]._data
+                acc_delta = state["acc_delta"]._data
+                square_avg *= rho
+                square_avg += (1.0 - rho) * grad * grad
+                std = xp.sqrt(square_avg + eps)
+                delta = xp.sqrt(acc_delta + eps)
+                delta /= std
+                delta *= grad
+                acc_delta *= rho
+                acc_delta += (1.0 - rho) * delta * delta
+                p._data -= lr * delta
+                _bump_version(p)
+        return loss

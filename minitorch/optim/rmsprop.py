@@ -1,0 +1,106 @@
+"""RMSprop, optionally centered and with momentum (torch.optim.RMSprop's twin)."""
+from __future__ import annotations
+
+from .. import backend
+from ..tensor import Tensor
+from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _lerp_, _step_tensor
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop (Hinton's lecture notes), in torch's form.
+
+    For each parameter with a gradient g (``-g`` when ``maximize``)::
+
+        g   = g + weight_decay * p                  (if weight_decay != 0)
+        v   = alpha * v + (1 - alpha) * g^2
+        avg = sqrt(v - g_avg^2) + eps,  g_avg = alpha * g_avg + (1 - alpha) * g  (centered)
+        avg = sqrt(v) + eps                                                      (otherwise)
+        buf = momentum * buf + g / avg;  p = p - lr * buf     (if momentum > 0)
+        p   = p - lr * g / avg                                (otherwise)
+
+    eps is added outside the square root.
+
+    Args:
+        params: iterable of Tensors or dicts of parameter groups.
+        lr: learning rate (default: 1e-2).
+        alpha: smoothing constant of the squared-gradient average (default: 0.99).
+        eps: added to the denominator for numerical stability (default: 1e-8).
+        weight_decay: L2 penalty added to the gradient (default: 0).
+        momentum: momentum factor (default: 0).
+        centered: normalize by an estimate of the gradient's variance (default: False).
+        maximize: maximize the objective instead of minimizing (default: False).
+
+    Example:
+        >>> optimizer = minitorch.optim.RMSprop(model.parameters(), lr=1e-2, alpha=0.9)
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False, capturable=False, foreach=None, maximize=False,
+                 differentiable=False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        if differentiable:
+            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
+                        weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                        maximize=maximize, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("maximize", False)
+
+    def step(self, closure=None):
+        """Perform one RMSprop update; returns the closure's loss if a closure is given."""
+        loss = self._evaluate_closure(closure)
+        for group in self.param_groups:
+            lr, alpha = _hyper(group["lr"]), float(group["alpha"])
+            eps, weight_decay = float(group["eps"]), float(group["weight_decay"])
+            momentum = float(group["momentum"])
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                xp = backend.array_module(p._data)
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _step_tensor(0.0)
+                    state["square_avg"] = Tensor._wrap(xp.zeros_like(p._data))
+                    if momentum > 0:
+                        state["momentum_buffer"] = Tensor._wrap(xp.zeros_like(p._data))
+                    if group["centered"]:
+                        state["grad_avg"] = Tensor._wrap(xp.zeros_like(p._data))
+                _increment_step(state)
+
+                grad = -p.grad._data if group["maximize"] else p.grad._data
+                if weight_decay != 0:
+                    grad = grad + weight_decay * p._data
+                square_avg = state["square_avg"]._data
+                square_avg *= alpha
+                square_avg += (1.0 - alpha) * grad * grad
+                if group["centered"]:
+                    grad_avg = state["grad_avg"]._data
+                    _lerp_(grad_avg, grad, 1.0 - alpha)
+                    avg = xp.sqrt(square_avg + (-1.0 * grad_avg) * grad_avg)
+                else:
+                    avg = xp.sqrt(square_avg)
+                avg += eps
+                if momentum > 0:
+                    buf = state["momentum_buffer"]._data
+                    buf *= momentum
+                    buf += grad / avg
+                    p._data -= lr * buf
+                else:
+                    p._data += (-lr) * grad / avg
+                _bump_version(p)
+        return loss
