@@ -97,11 +97,12 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, b
                 beta2, eps, weight_decay, decoupled, maximize):
     """One Adam step on raw arrays, all updated in place (torch's single-tensor algorithm).
 
-    `max_exp_avg_sq` is None unless amsgrad. On CuPy without amsgrad this dispatches to
-    a fused elementwise kernel (one pass over memory instead of about ten).
+    `max_exp_avg_sq` is None unless amsgrad. On CuPy (float32/float64, no amsgrad) this
+    dispatches to a fused elementwise kernel: one pass over memory instead of about ten.
     """
     xp = backend.array_module(param)
-    if xp is not np and max_exp_avg_sq is None:
+    fusable = param.dtype in (np.float32, np.float64) and grad.dtype == param.dtype
+    if xp is not np and max_exp_avg_sq is None and fusable:
         from ._adam_cuda import adam_update_cuda
 
         adam_update_cuda(param, grad, exp_avg, exp_avg_sq, step=step, lr=lr, beta1=beta1,
