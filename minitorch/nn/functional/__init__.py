@@ -1,0 +1,18 @@
+"""torch.nn.functional: the stateless functions behind the layers.
+
+Each function validates its arguments (raising torch's errors) and calls an op from
+minitorch/ops. Grouped by concept in the submodules below.
+"""
+from .activation import (  # noqa: F401
+    celu, elu, elu_, gelu, hardsigmoid, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
+    log_softmax, logsigmoid, mish, prelu, relu, relu6, relu_, selu, sigmoid, silu, softmax,
+    softmin, softplus, softsign, tanh, threshold,
+)
+from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: F401
+from .linear import bilinear, linear  # noqa: F401
+from .loss import (  # noqa: F401
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss,
+    kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss,
+)
+from .misc import embedding, interpolate, normalize, one_hot, pad, upsample  # noqa: F401
+from .normalization import batch_norm, layer_norm  # noqa: F401

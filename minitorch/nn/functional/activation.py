@@ -1,0 +1,199 @@
+"""Activation functions (torch.nn.functional): relu, gelu, softmax, ...
+
+Each checks its arguments and calls an op: relu/sigmoid/tanh/softmax/log_softmax from
+the core ops, the rest from ops/nn_ops.py. `inplace=True` writes the result back into
+the input (tensor_methods._inplace handles the autograd bookkeeping).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+from ... import ops
+from ...ops import nn_ops
+from ...tensor_methods import _inplace
+
+__all__ = [
+    "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "celu",
+    "gelu", "sigmoid", "tanh", "softplus", "softmax", "softmin", "log_softmax", "hardtanh",
+    "hardtanh_", "silu", "mish", "softsign", "logsigmoid", "threshold", "prelu",
+    "hardsigmoid",
+]
+
+
+def _maybe_inplace(input, inplace, fn):
+    return _inplace(input, fn) if inplace else fn(input)
+
+
+def _check_float(name, input):
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f'"{name}" not implemented for \'{input.dtype}\'')
+
+
+def relu(input, inplace=False):
+    """relu(x) = max(x, 0);  relu'(0) = 0.
+
+    Args:
+        input (Tensor): any shape.
+        inplace (bool): overwrite `input` with the result. Default: False.
+    """
+    if inplace:
+        # Hardtanh(0, inf) saves only its output, so the in-place form can be differentiated
+        return _inplace(input, lambda t: nn_ops.Hardtanh.apply(t, 0.0, math.inf))
+    return ops.relu(input)
+
+
+def relu_(input):
+    return relu(input, inplace=True)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """hardtanh(x) = clamp(x, min_val, max_val); the gradient is 0 at the bounds."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _maybe_inplace(input, inplace,
+                          lambda t: nn_ops.Hardtanh.apply(t, min_val, max_val))
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input, inplace=False):
+    """relu6(x) = min(max(x, 0), 6) (= hardtanh(x, 0, 6))."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """leaky_relu(x) = x if x > 0 else negative_slope * x."""
+    return _maybe_inplace(input, inplace,
+                          lambda t: nn_ops.LeakyRelu.apply(t, negative_slope))
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """elu(x) = x if x > 0 else alpha * (exp(x) - 1)."""
+    return _maybe_inplace(input, inplace, lambda t: nn_ops.Elu.apply(t, alpha))
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, inplace=True)
+
+
+def selu(input, inplace=False):
+    """selu(x) = scale * elu(x, alpha) with the self-normalizing constants."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return _maybe_inplace(input, inplace, lambda t: nn_ops.Elu.apply(t, alpha) * scale)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _maybe_inplace(input, inplace,
+                          lambda t: nn_ops.Elu.apply(t * (1.0 / alpha), 1.0) * alpha)
+
+
+def gelu(input, approximate="none"):
+    """gelu(x) = x * Phi(x) (Phi the standard normal CDF), or its tanh approximation.
+
+    Args:
+        approximate (str): "none" (exact, via erf) or "tanh".
+    """
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _check_float("GeluKernelImpl", input)
+    return nn_ops.Gelu.apply(input, approximate)
+
+
+def sigmoid(input):
+    """sigmoid(x) = 1 / (1 + exp(-x)), computed without overflow."""
+    return ops.sigmoid(input)
+
+
+def tanh(input):
+    return ops.tanh(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """softplus(x) = log(1 + exp(beta x)) / beta, and x where beta x > threshold."""
+    return nn_ops.Softplus.apply(input, beta, threshold)
+
+
+def logsigmoid(input):
+    """logsigmoid(x) = log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    return -nn_ops.Softplus.apply(-input, 1.0, math.inf)
+
+
+def silu(input, inplace=False):
+    """silu(x) = x * sigmoid(x) (a.k.a. swish)."""
+    return _maybe_inplace(input, inplace, nn_ops.Silu.apply)
+
+
+def mish(input, inplace=False):
+    """mish(x) = x * tanh(softplus(x))."""
+    return _maybe_inplace(input, inplace, nn_ops.Mish.apply)
+
+
+def softsign(input):
+    """softsign(x) = x / (1 + |x|)."""
+    return input / (ops.abs(input) + 1)
+
+
+def hardsigmoid(input, inplace=False):
+    """hardsigmoid(x) = relu6(x + 3) / 6."""
+    return _maybe_inplace(input, inplace,
+                          lambda t: nn_ops.Hardtanh.apply(t + 3, 0.0, 6.0) * (1.0 / 6))
+
+
+def threshold(input, threshold, value, inplace=False):
+    """y = x if x > threshold else value."""
+    return _maybe_inplace(input, inplace,
+                          lambda t: ops.where(t > threshold, t, value))
+
+
+def prelu(input, weight):
+    """prelu(x) = x if x > 0 else weight * x, weight one value or one per channel (dim 1)."""
+    if weight.numel() != 1 and (input.dim() < 2 or input.shape[1] != weight.numel()):
+        channels = input.shape[1] if input.dim() >= 2 else 1
+        raise RuntimeError(
+            "Mismatch of parameter numbers and input channel size. Found parameter numbers "
+            f"= {weight.numel()} and channel size = {channels}.")
+    if weight.numel() != 1:
+        weight = weight.reshape((1, -1) + (1,) * (input.dim() - 2))
+    return ops.where(input > 0, input, input * weight)
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(x)_i = exp(x_i) / sum_j exp(x_j) along `dim` (max-shifted: no overflow).
+
+    Args:
+        dim (int): the dimension to normalize. None is deprecated (picks 0 for 0/1/3-D
+            input, else 1, with a warning, like torch).
+        dtype: cast the input to this dtype first.
+    """
+    if dim is None:
+        dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+    return ops.softmax(input, dim, dtype=dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    return ops.softmax(-input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log_softmax(x) = x - logsumexp(x) along `dim` (stable)."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return ops.log_softmax(input, dim, dtype=dtype)

@@ -1,0 +1,324 @@
+"""Neural-network ops that are faster (or more exact) fused than composed:
+activations, linear, embedding, dropout, batch norm, interpolation and padding.
+
+relu, sigmoid, tanh, softmax and log_softmax live with the other elementwise and
+reduction ops (ops/elementwise.py, ops/reduce.py). Every forward here gets xp arrays and
+runs on NumPy and CuPy alike; Python-float constants keep float32 data float32.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import backend
+from ..autograd.function import Op
+from .elementwise import _sigmoid
+from .indexing import scatter_add_into
+
+
+# ---- erf (for the exact GELU) ---------------------------------------------------------------
+# NumPy has no erf. These are the rational approximations of the Cephes library (ndtr.c),
+# accurate to double precision: erf(x) = x T(x^2) / U(x^2) for |x| <= 1, otherwise
+# erf(x) = 1 - erfc(x) with erfc(x) = exp(-x^2) P(|x|) / Q(|x|) (R/S beyond |x| = 8).
+_ERFC_P = (2.46196981473530512524e-10, 5.64189564831068821977e-1, 7.46321056442269912687e0,
+           4.86371970985681366614e1, 1.96520832956077098242e2, 5.26445194995477358631e2,
+           9.34528527171957607540e2, 1.02755188689515710272e3, 5.57535335369399327526e2)
+_ERFC_Q = (1.0, 1.32281951154744992508e1, 8.67072140885989742329e1, 3.54937778887819891062e2,
+           9.75708501743205489753e2, 1.82390916687909736289e3, 2.24633760818710981792e3,
+           1.65666309194161350182e3, 5.57535340817727675546e2)
+_ERFC_R = (5.64189583547755073984e-1, 1.27536670759978104416e0, 5.01905042251180477414e0,
+           6.16021097993053585195e0, 7.40974269950448939160e0, 2.97886665372100240670e0)
+_ERFC_S = (1.0, 2.26052863220117276590e0, 9.39603524938001434673e0, 1.20489539808096656605e1,
+           1.70814450747565897222e1, 9.60896809063285878198e0, 3.36907645100081516050e0)
+_ERF_T = (9.60497373987051638749e0, 9.00260197203842689217e1, 2.23200534594684319226e3,
+          7.00332514112805075473e3, 5.55923013010394962768e4)
+_ERF_U = (1.0, 3.35617141647503099647e1, 5.21357949780152679795e2, 4.59432382970980127987e3,
+          2.26290000613890934246e4, 4.92673942608635921086e4)
+
+
+def _polyval(coefs, x):
+    """Horner's rule, highest power first (Python-float coefficients keep x's dtype)."""
+    out = coefs[0] + 0 * x
+    for c in coefs[1:]:
+        out = out * x + c
+    return out
+
+
+def erf(xp, x):
+    """Elementwise error function of an xp array, to double precision."""
+    ax = xp.abs(x)
+    z = x * x
+    small = x * _polyval(_ERF_T, z) / _polyval(_ERF_U, z)
+    ax_c = xp.maximum(ax, 1.0)  # keep the unused branch finite
+    tail = xp.where(ax_c < 8.0, _polyval(_ERFC_P, ax_c) / _polyval(_ERFC_Q, ax_c),
+                    _polyval(_ERFC_R, ax_c) / _polyval(_ERFC_S, ax_c))
+    erfc = xp.exp(-ax_c * ax_c) * tail
+    return xp.where(ax <= 1.0, small, xp.sign(x) * (1.0 - erfc))
+
+
+# ---- activations ------------------------------------------------------------------------------
+class LeakyRelu(Op):
+    """out = x if x > 0 else slope * x;  d/dx = 1 if x > 0 else slope (slope at 0, torch).
+
+    With slope >= 0 the sign of out is the sign of x, so only out is saved: the op then
+    also works in place (F.leaky_relu(x, inplace=True))."""
+
+    @staticmethod
+    def forward(ctx, x, negative_slope):
+        xp = backend.array_module(x)
+        out = xp.where(x > 0, x, x * negative_slope)
+        ctx.save_for_backward(out if negative_slope >= 0 else x)
+        ctx.slope = negative_slope
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (ref,) = ctx.saved_tensors
+        return (backend.array_module(ref).where(ref > 0, grad, grad * ctx.slope),)
+
+
+class Elu(Op):
+    """out = x if x > 0 else alpha (e^x - 1);  d/dx = alpha e^x = out + alpha for x <= 0
+    (alpha at 0, torch). Only out is saved (in-place safe)."""
+
+    @staticmethod
+    def forward(ctx, x, alpha):
+        xp = backend.array_module(x)
+        out = xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)) * alpha)
+        ctx.save_for_backward(out)
+        ctx.alpha = alpha
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (backend.array_module(out).where(out > 0, grad, grad * (out + ctx.alpha)),)
+
+
+class Gelu(Op):
+    """out = x Phi(x) (exact, with erf) or the tanh approximation
+    0.5 x (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi)."""
+
+    @staticmethod
+    def forward(ctx, x, approximate):
+        xp = backend.array_module(x)
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
+            return 0.5 * x * (1 + xp.tanh(inner))
+        return 0.5 * x * (1 + erf(xp, x * (1 / math.sqrt(2))))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = backend.array_module(x)
+        if ctx.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            t = xp.tanh(k * (x + 0.044715 * x * x * x))
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+            return (grad * d,)
+        cdf = 0.5 * (1 + erf(xp, x * (1 / math.sqrt(2))))
+        pdf = xp.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+        return (grad * (cdf + x * pdf),)
+
+
+class Softplus(Op):
+    """out = log(1 + e^(beta x)) / beta, linear where beta x > threshold;
+    computed as max(z, 0) + log1p(e^-|z|) so it never overflows. d/dx = sigmoid(beta x)."""
+
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        xp = backend.array_module(x)
+        z = x * beta
+        soft = (xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))) / beta
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        return xp.where(z > threshold, x, soft)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = backend.array_module(x)
+        z = x * ctx.beta
+        return (xp.where(z > ctx.threshold, grad, grad * _sigmoid(xp, z)),)
+
+
+class Hardtanh(Op):
+    """out = clamp(x, min_val, max_val);  d/dx = 1 strictly inside, 0 at the bounds (torch;
+    unlike clamp, whose gradient passes at the bounds). Only out is saved (in-place safe):
+    min < out < max exactly where min < x < max."""
+
+    @staticmethod
+    def forward(ctx, x, min_val, max_val):
+        xp = backend.array_module(x)
+        out = xp.clip(x, min_val, max_val)
+        ctx.save_for_backward(out)
+        ctx.bounds = (min_val, max_val)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        return (backend.array_module(out).where((out > lo) & (out < hi), grad, 0),)
+
+
+class Silu(Op):
+    """out = x sigmoid(x);  d/dx = s (1 + x (1 - s)), s = sigmoid(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = backend.array_module(x)
+        ctx.save_for_backward(x)
+        return x * _sigmoid(xp, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        s = _sigmoid(backend.array_module(x), x)
+        return (grad * s * (1 + x * (1 - s)),)
+
+
+class Mish(Op):
+    """out = x tanh(softplus(x));  d/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = backend.array_module(x)
+        ctx.save_for_backward(x)
+        return x * xp.tanh(xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = backend.array_module(x)
+        t = xp.tanh(xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
+        return (grad * (t + x * _sigmoid(xp, x) * (1 - t * t)),)
+
+
+# ---- linear layers ------------------------------------------------------------------------------
+class Linear(Op):
+    """out = x @ W^T + b for x of shape (*, in);  d/dx = g @ W,  d/dW = g^T x,  d/db = sum g."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        xp = backend.array_module(x)
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        out = xp.matmul(x, weight.T)
+        return out + bias if bias is not None else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        need = ctx.needs_input_grad
+        grad_x = xp.matmul(grad, weight) if need[0] else None
+        grad_w = grad_b = None
+        if need[1]:
+            g2 = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 1 else grad[None]
+            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 1 else x[None]
+            grad_w = xp.matmul(g2.T, x2)
+        if ctx.has_bias and need[2]:
+            grad_b = grad.reshape(-1, grad.shape[-1]).sum(axis=0) if grad.ndim > 1 else grad
+        return grad_x, grad_w, grad_b
+
+
+class Embedding(Op):
+    """out = weight[indices];  d/dweight scatter-adds the gradient rows back (repeated
+    indices accumulate; the padding_idx row gets no gradient)."""
+
+    @staticmethod
+    def forward(ctx, indices, weight, padding_idx):
+        ctx.save_for_backward(indices)
+        ctx.weight_shape, ctx.padding_idx = weight.shape, padding_idx
+        return weight[indices]
+
+    @staticmethod
+    def backward(ctx, grad):
+        (indices,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        grad_w = xp.zeros(ctx.weight_shape, dtype=grad.dtype)
+        scatter_add_into(grad_w, indices.reshape(-1), grad.reshape(-1, ctx.weight_shape[1]))
+        if ctx.padding_idx is not None:
+            grad_w[ctx.padding_idx] = 0
+        return None, grad_w
+
+
+class MaskScale(Op):
+    """out = x * mask * scale (dropout with a precomputed keep-mask);  d/dx = mask * scale."""
+
+    @staticmethod
+    def forward(ctx, x, mask, scale):
+        ctx.save_for_backward(mask)
+        ctx.scale = scale
+        return backend.array_module(x).where(mask, x * scale, 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        return backend.array_module(grad).where(mask, grad * ctx.scale, 0), None
+
+
+# ---- batch normalization ----------------------------------------------------------------------
+class BatchNorm(Op):
+    """Normalize over every dim but the channel dim 1, then scale and shift:
+    out = (x - mean) / sqrt(var + eps) * weight + bias.
+
+    Training (`mean`/`var` None): the batch's mean and *biased* variance are used, and the
+    running buffers (arrays, updated in place) get `(1 - m) running + m batch` with the
+    *unbiased* variance (torch). Otherwise the given running statistics are used.
+
+    Backward with batch statistics, x_hat = (x - mean) * inv_std, n values per channel:
+    dx = inv_std / n * (n dx_hat - sum(dx_hat) - x_hat sum(dx_hat x_hat)), dx_hat = g weight.
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, mean, var, eps, momentum, running_mean, running_var):
+        xp = backend.array_module(x)
+        axes = (0,) + tuple(range(2, x.ndim))
+        shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+        use_batch = mean is None
+        if use_batch:
+            n = x.size // x.shape[1]
+            mean = x.mean(axis=axes)
+            centered = x - mean.reshape(shape)
+            var = (centered * centered).mean(axis=axes)
+            if running_mean is not None:
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean.astype(running_mean.dtype, copy=False)
+            if running_var is not None:
+                unbiased = var * (n / max(n - 1, 1))
+                running_var *= 1 - momentum
+                running_var += momentum * unbiased.astype(running_var.dtype, copy=False)
+        else:
+            centered = x - mean.reshape(shape).astype(x.dtype, copy=False)
+        inv_std = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+        x_hat = centered * inv_std.reshape(shape)
+        ctx.save_for_backward(x_hat, inv_std, weight)
+        ctx.use_batch, ctx.axes, ctx.shape = use_batch, axes, shape
+        out = x_hat
+        if weight is not None:
+            out = out * weight.reshape(shape)
+        if bias is not None:
+            out = out + bias.reshape(shape)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_hat, inv_std, weight = ctx.saved_tensors
+        axes, shape = ctx.axes, ctx.shape
+        need = ctx.needs_input_grad
+        grad_w = (grad * x_hat).sum(axis=axes) if weight is not None and need[1] else None
+        grad_b = grad.sum(axis=axes) if need[2] else None
+        grad_x = None
+        if need[0]:
+            dx_hat = grad * weight.reshape(shape) if weight is not None else grad
+            if ctx.use_batch:
+                n = grad.size // grad.shape[1]
+                sum_d = dx_hat.sum(axis=axes).reshape(shape)
+                sum_dx = (dx_hat * x_hat).sum(axis=axes).reshape(shape)
+                grad_x = (dx_hat - sum_d / n - x_hat * (sum_dx / n)) * inv_std.reshape(shape)
+            else:
+                grad_x = dx_hat * inv_std.reshape(shape)
+        return grad_x, grad_w, grad_b
