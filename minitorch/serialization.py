@@ -201,7 +201,7 @@ def _encode(obj):
             node = {"odict" if type(value) is OrderedDict else "dict": items}
             meta = getattr(value, "_metadata", None)  # nn.Module's per-prefix versions
             if isinstance(meta, dict):
-                node["_metadata"] = enc(dict(meta), path + "#meta")
+                node["_metadata"] = enc(meta, path + "#meta")
             return node
         raise _NotStateDict
 
