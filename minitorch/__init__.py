@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from . import autograd, backend, cuda, dtypes, ops, optim  # noqa: F401
+from . import autograd, backend, cuda, dtypes, ops, optim, utils, vision  # noqa: F401
 from . import random as random  # noqa: F401
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
@@ -31,6 +31,7 @@ from .ops import (  # noqa: F401
     stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide, unbind,
     unflatten, unsqueeze, var, where,
 )
+from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
 from .tensor import Size, Tensor, is_tensor  # noqa: F401
 
