@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from . import autograd, backend, cuda, dtypes, ops, optim, utils, vision  # noqa: F401
+from . import autograd, backend, cuda, dtypes, nn, ops, optim, utils, vision  # noqa: F401
 from . import random as random  # noqa: F401
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
