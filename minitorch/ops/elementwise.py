@@ -67,10 +67,10 @@ def _scalar_as_array(x, like):
     """A Python scalar, as a 0-d array of `like`'s dtype (for ops that need an array)."""
     if _is_tensor(x):
         return x
-    from .. import tensor as tensor_module
+    from ..tensor import Tensor
 
     xp = backend.array_module(like._data)
-    return tensor_module.Tensor._wrap(xp.asarray(x, dtype=like._data.dtype))
+    return Tensor._wrap(xp.asarray(x, dtype=like._data.dtype))
 
 
 # ---- casts and moves -------------------------------------------------------------------------
@@ -603,9 +603,9 @@ def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False) -> bool:
 
 def isclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
     xp = backend.array_module(input._data)
-    from .. import tensor as tensor_module
+    from ..tensor import Tensor
 
-    return tensor_module.Tensor._wrap(
+    return Tensor._wrap(
         xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

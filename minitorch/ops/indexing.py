@@ -11,9 +11,9 @@ from .shape import normalize_dim
 
 
 def _tensor_cls():
-    from .. import tensor as tensor_module
+    from ..tensor import Tensor
 
-    return tensor_module.Tensor
+    return Tensor
 
 
 def scatter_add_into(target, index, values):

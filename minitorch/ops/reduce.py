@@ -390,7 +390,7 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg(input, dim, keepdim, fn):
-    from .. import tensor as tensor_module
+    from ..tensor import Tensor
 
     xp = backend.array_module(input._data)
     if dim is None:
@@ -400,7 +400,7 @@ def _arg(input, dim, keepdim, fn):
     else:
         axis = normalize_dims(dim, input.dim())[0]
         out = getattr(xp, fn)(input._data, axis=axis, keepdims=keepdim)
-    return tensor_module.Tensor._wrap(xp.asarray(out, dtype=xp.int64))
+    return Tensor._wrap(xp.asarray(out, dtype=xp.int64))
 
 
 def logsumexp(input, dim, keepdim=False):
