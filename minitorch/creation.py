@@ -277,6 +277,7 @@ def _legacy_type(name, dtype):
         return Tensor._wrap(legacy_constructor_array(args, dtype, device))
 
     construct.__name__ = name
+    construct.dtype = dtype  # lets x.type(FloatTensor) find the dtype
     construct.__doc__ = f"Legacy constructor: {name}(list) or {name}(*sizes), dtype {dtype}."
     return construct
 

@@ -113,7 +113,7 @@ class Tensor(TensorMethods):
                      "int16": "ShortTensor", "int8": "CharTensor"}
             prefix = "minitorch.cuda." if self.is_cuda else "minitorch."
             return prefix + names[self.dtype.name]
-        return self.to(dtype)
+        return self.to(getattr(dtype, "dtype", dtype))  # a dtype or FloatTensor & co.
 
     # ---- data access --------------------------------------------------------------
     @property
