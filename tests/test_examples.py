@@ -22,6 +22,9 @@ def run(tmp_path, program, *args, side="examples", returncode=0):
     """Runs side/program.py with args in tmp_path; returns stdout + stderr."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    # one BLAS/OpenMP thread: pytest -n 2 already keeps both cores busy, and more threads
+    # than cores made torch and NumPy 10-100x slower here
+    env.setdefault("OMP_NUM_THREADS", "1")
     proc = subprocess.run([sys.executable, str(ROOT / side / f"{program}.py"), *map(str, args)],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
                           check=False)
@@ -168,3 +171,16 @@ def test_examples_and_reference_load_identical_data(tmp_path):
         assert_same_data(mine.mnist(kind, str(tmp_path)), ref.mnist(kind, str(tmp_path)))
     for kind in ("fake", "cifar10"):
         assert_same_data(mine.cifar10(kind, str(tmp_path)), ref.cifar10(kind, str(tmp_path)))
+
+
+@pytest.mark.parametrize("program, args", [
+    ("mnist_cnn", ["--data", "fake", "--limit", 1]),
+    ("cifar10_lenet", ["--data", "fake", "--limit", 1]),
+    ("cifar10_net", ["--data", "fake", "--limit", 1, "--epochs", 1]),
+    ("mnist_autoencoder", ["--limit", 1, "--epochs", 1]),
+    ("save_restore", ["--steps", 2]),
+])
+def test_reference_programs_run(tmp_path, program, args):
+    """The torch twins stay runnable (they are what the examples are compared with)."""
+    pytest.importorskip("torch")
+    assert "Traceback" not in run(tmp_path, program, *args, side="reference")
