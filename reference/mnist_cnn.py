@@ -105,6 +105,9 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     device = pick_device(args.device)
     train_set, test_set, data_name = _data.mnist(args.data, args.root)
+    if args.data == "auto" and data_name == "subset":
+        print(f"no MNIST files in {args.root}/MNIST/raw/: training on the 5,000-digit subset "
+              "shipped with minitorch (put the IDX files there to use full MNIST)")
     print(f"data: {data_name} ({len(train_set)} train / {len(test_set)} test images), "
           f"device: {device}")
     train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
