@@ -126,6 +126,14 @@ def test_cifar10_net_checkpoints_and_resume(tmp_path):
 def test_toy_programs(tmp_path, program, args):
     out = run(tmp_path, program, *args)
     assert "loss" in out
+    if program != "custom_loss":
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            assert "matplotlib is not installed" in out
+        else:
+            assert (tmp_path / "out" / f"{program}_fit.png").exists()
+            assert (tmp_path / "out" / f"{program}_loss.png").exists()
 
 
 def test_save_restore(tmp_path):
