@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..autograd.function import Op
+from .elementwise import _quiet
 
 
 def _rows_first(x, target):
@@ -38,7 +39,8 @@ def _reduce(xp, loss, reduction, denom):
     if reduction == "none":
         return loss
     total = loss.sum()
-    return xp.asarray(total / denom if reduction == "mean" else total, dtype=loss.dtype)
+    with _quiet(xp):  # every target ignored: 0 / 0 = nan, like torch
+        return xp.asarray(total / denom if reduction == "mean" else total, dtype=loss.dtype)
 
 
 def _row_grads(xp, grad, reduction, denom, rows):
@@ -130,8 +132,9 @@ class BinaryCrossEntropy(Op):
     @staticmethod
     def forward(ctx, x, t):
         xp = backend.array_module(x)
-        log_x = xp.maximum(xp.log(x), -100.0)
-        log_1mx = xp.maximum(xp.log1p(-x), -100.0)
+        with _quiet(xp):  # log(0) = -inf is expected here and clamped
+            log_x = xp.maximum(xp.log(x), -100.0)
+            log_1mx = xp.maximum(xp.log1p(-x), -100.0)
         ctx.save_for_backward(x, t)
         return (t - 1) * log_1mx - t * log_x
 
@@ -141,7 +144,8 @@ class BinaryCrossEntropy(Op):
         xp = backend.array_module(x)
         need = ctx.needs_input_grad
         grad_x = grad * (x - t) / xp.maximum((1 - x) * x, 1e-12) if need[0] else None
-        grad_t = grad * (xp.log1p(-x) - xp.log(x)) if need[1] else None
+        with _quiet(xp):
+            grad_t = grad * (xp.log1p(-x) - xp.log(x)) if need[1] else None
         return grad_x, grad_t
 
 
