@@ -5,8 +5,8 @@ import torch
 
 import minitorch
 
-TOL = {"float64": dict(rtol=1e-10, atol=1e-12), "float32": dict(rtol=2e-5, atol=2e-6),
-       "int64": dict(rtol=0, atol=0)}
+TOL = {"float64": {"rtol": 1e-10, "atol": 1e-12}, "float32": {"rtol": 2e-5, "atol": 2e-6},
+       "int64": {"rtol": 0, "atol": 0}}
 
 
 def to_torch(a, requires_grad=False):

@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from nn_helpers import to_np
 
 import minitorch
-import minitorch.nn as nn
+from minitorch import nn
 from minitorch.nn import init
-from nn_helpers import to_np
 
 
 def _std_close(values, expected_std):
@@ -109,7 +109,7 @@ def test_zero_element_kaiming_warns():
         init.kaiming_uniform_(minitorch.empty(0, 3))
 
 
-# ---- default initialisation of the layers ----------------------------------------------------------
+# ---- default initialisation of the layers ----
 @pytest.mark.parametrize("in_f,out_f", [(1000, 300), (20, 4000)])
 def test_linear_default_init_bounds(in_f, out_f):
     m = nn.Linear(in_f, out_f)

@@ -9,11 +9,11 @@ import torch
 import torch.nn.functional as TF
 from hypothesis import given
 from hypothesis import strategies as st
+from nn_helpers import check_fn, check_module, to_mt
 
 import minitorch
-import minitorch.nn as nn
 import minitorch.nn.functional as F
-from nn_helpers import check_fn, check_module, to_mt
+from minitorch import nn
 
 REDUCTIONS = ["mean", "sum", "none"]
 DTYPES = ["float64", "float32"]
@@ -25,13 +25,13 @@ def _pair(fn, tfn, **kw):
     return (lambda *a: fn(*a, **kw)), (lambda *a: tfn(*a, **kw))
 
 
-# ---- regression losses --------------------------------------------------------------------------
+# ---- regression losses ----
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("name,extra", [("mse_loss", {}), ("l1_loss", {}),
-                                        ("smooth_l1_loss", dict(beta=0.5)),
-                                        ("smooth_l1_loss", dict(beta=0.0)),
-                                        ("huber_loss", dict(delta=0.7))])
+                                        ("smooth_l1_loss", {"beta": 0.5}),
+                                        ("smooth_l1_loss", {"beta": 0.0}),
+                                        ("huber_loss", {"delta": 0.7})])
 @given(shape=shapes, seed=seeds)
 def test_regression_losses(name, extra, reduction, dtype, shape, seed, device):
     rng = np.random.default_rng(seed)
@@ -54,7 +54,7 @@ def test_regression_loss_broadcast_warns_like_torch():
     check_fn(F.l1_loss, TF.l1_loss, [x, y], grad_idx=(0, 1))
 
 
-# ---- classification losses ----------------------------------------------------------------------
+# ---- classification losses ----
 def _class_case(seed, n, c, extra_dims, weighted, ignore):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, c) + extra_dims) * 2
@@ -73,7 +73,7 @@ def _class_case(seed, n, c, extra_dims, weighted, ignore):
 def test_cross_entropy_class_indices(reduction, n, c, extra, weighted, ignore, smoothing, seed,
                                      device):
     x, t, w = _class_case(seed, n, c, extra, weighted, ignore)
-    kw = dict(reduction=reduction, label_smoothing=smoothing)
+    kw = {"reduction": reduction, "label_smoothing": smoothing}
     if ignore is not None:
         kw["ignore_index"] = ignore
     mt_kw, t_kw = dict(kw), dict(kw)
@@ -108,10 +108,10 @@ def test_cross_entropy_probability_targets(reduction, n, c, extra, weighted, smo
     p = rng.random((n, c) + extra)
     p /= p.sum(1, keepdims=True)
     w = rng.uniform(0.1, 2.0, c) if weighted else None
-    mt_kw = dict(reduction=reduction, label_smoothing=smoothing,
-                 weight=None if w is None else to_mt(w, device))
-    t_kw = dict(reduction=reduction, label_smoothing=smoothing,
-                weight=None if w is None else torch.tensor(w))
+    mt_kw = {"reduction": reduction, "label_smoothing": smoothing,
+                 "weight": None if w is None else to_mt(w, device)}
+    t_kw = {"reduction": reduction, "label_smoothing": smoothing,
+                "weight": None if w is None else torch.tensor(w)}
     check_fn(lambda a, b: F.cross_entropy(a, b, **mt_kw),
              lambda a, b: TF.cross_entropy(a, b, **t_kw), [x, p], grad_idx=(0, 1),
              device=device)
@@ -125,7 +125,7 @@ def test_nll_loss(reduction, n, c, extra, weighted, ignore, seed, device):
     x, t, w = _class_case(seed, n, c, extra, weighted, ignore)
     if ignore == 1 and c < 2:
         return
-    kw = dict(reduction=reduction)
+    kw = {"reduction": reduction}
     if ignore is not None:
         kw["ignore_index"] = ignore
     if reduction == "mean" and ignore is not None and (t == ignore).all():
@@ -152,7 +152,7 @@ def test_cross_entropy_mean_divides_by_target_weights():
     np.testing.assert_allclose(out.item(), np.log(3) * 6)
 
 
-# ---- binary and KL losses -----------------------------------------------------------------------
+# ---- binary and KL losses ----
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @given(shape=shapes, weighted=st.booleans(), seed=seeds)
@@ -217,7 +217,7 @@ def test_kl_div_zero_target_contributes_nothing():
     assert np.isclose(out.item(), 0.5 * (np.log(0.5) + 2.0))
 
 
-# ---- modules ---------------------------------------------------------------------------------------
+# ---- modules ----
 def test_loss_modules_match_functional(device):
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
@@ -258,7 +258,7 @@ def test_legacy_size_average_and_reduce():
         np.testing.assert_allclose(out.numpy(), ref.numpy())
 
 
-# ---- validation errors ----------------------------------------------------------------------------
+# ---- validation errors ----
 ERROR_CASES = {
     "target_out_of_bounds": lambda lib, F_: F_.cross_entropy(lib.randn(3, 5),
                                                              lib.tensor([1, 2, 12])),

@@ -10,11 +10,11 @@ import torch
 import torch.nn.functional as TF
 from hypothesis import given
 from hypothesis import strategies as st
+from nn_helpers import assert_close, check_fn, check_module, to_mt, to_np
 
 import minitorch
-import minitorch.nn as nn
 import minitorch.nn.functional as F
-from nn_helpers import assert_close, check_fn, check_module, to_mt, to_np, to_torch
+from minitorch import nn
 
 DTYPES = ["float64", "float32"]
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=4).map(tuple)
@@ -32,7 +32,7 @@ def _data(shape, seed, dtype, scale=3.0, ties=()):
     return x.astype(dtype)
 
 
-# ---- activations ------------------------------------------------------------------------------
+# ---- activations ----
 ACTIVATIONS = [
     # name, minitorch fn, torch fn, tie points (where the derivative has a kink)
     ("relu", F.relu, TF.relu, (0.0,)),
@@ -162,7 +162,7 @@ def test_softmax_dtype_argument(dtype):
     assert_close(out, TF.log_softmax(torch.tensor(x), 1, dtype=getattr(torch, dtype)), dtype)
 
 
-# ---- linear layers ----------------------------------------------------------------------------
+# ---- linear layers ----
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(lead=st.lists(st.integers(1, 4), min_size=0, max_size=2).map(tuple),
        in_f=st.integers(1, 6), out_f=st.integers(1, 6), bias=st.booleans(), seed=seeds)
@@ -195,7 +195,7 @@ def test_linear_float32_stays_float32():
     assert m[2].running_var.dtype == minitorch.float32
 
 
-# ---- batch / layer norm -------------------------------------------------------------------------
+# ---- batch / layer norm ----
 @pytest.mark.parametrize("cls,rank", [("BatchNorm1d", 2), ("BatchNorm1d", 3),
                                       ("BatchNorm2d", 4)])
 @given(batch=st.integers(2, 4), channels=st.integers(1, 4), spatial=st.integers(1, 3),
@@ -205,7 +205,7 @@ def test_batchnorm_matches_torch(cls, rank, batch, channels, spatial, momentum, 
                                  seed, device):
     shape = (batch, channels) + (spatial,) * (rank - 2)
     torch.manual_seed(seed)
-    kwargs = dict(momentum=momentum, affine=affine, track_running_stats=track)
+    kwargs = {"momentum": momentum, "affine": affine, "track_running_stats": track}
     t = getattr(torch.nn, cls)(channels, **kwargs).double()
     if affine:
         with torch.no_grad():
@@ -254,7 +254,7 @@ def test_layernorm_matches_torch(lead, norm, affine, seed, device):
                  [_data(lead + norm, seed, "float64")], device)
 
 
-# ---- embedding ------------------------------------------------------------------------------------
+# ---- embedding ----
 @given(num=st.integers(1, 8), dim=st.integers(1, 4),
        idx_shape=st.lists(st.integers(1, 4), min_size=1, max_size=2).map(tuple),
        padding=st.booleans(), seed=seeds)
@@ -286,7 +286,7 @@ def test_embedding_from_pretrained_and_max_norm():
     _same_error(lambda lib, F_: lib.nn.Embedding(5, 3, padding_idx=7))
 
 
-# ---- dropout ---------------------------------------------------------------------------------------
+# ---- dropout ----
 @pytest.mark.parametrize("p", [0.0, 0.2, 0.5, 0.9, 1.0])
 def test_dropout_statistics(p, device):
     x = minitorch.ones(200, 100, device=device, requires_grad=True)
@@ -322,8 +322,8 @@ def test_dropout_modes_and_channels():
     minitorch.manual_seed(3)
     np.testing.assert_array_equal(a, to_np(F.dropout(minitorch.ones(10, 10))))
     for bad in (-0.1, 1.5):
-        _same_error(lambda lib, F_: lib.nn.Dropout(bad))
-        _same_error(lambda lib, F_: F_.dropout(lib.ones(2), bad))
+        _same_error(lambda lib, F_, bad=bad: lib.nn.Dropout(bad))
+        _same_error(lambda lib, F_, bad=bad: F_.dropout(lib.ones(2), bad))
 
 
 def test_dropout_keeps_float64():
@@ -331,7 +331,7 @@ def test_dropout_keeps_float64():
     assert out.dtype == minitorch.float64
 
 
-# ---- shape layers, interpolation, padding, misc ----------------------------------------------------
+# ---- shape layers, interpolation, padding, misc ----
 def test_flatten_unflatten_identity():
     x = _data((2, 3, 4, 5), 0, "float64")
     for m, t in [(nn.Flatten(), torch.nn.Flatten()), (nn.Flatten(0, 2), torch.nn.Flatten(0, 2)),
@@ -347,7 +347,7 @@ def test_flatten_unflatten_identity():
        how=st.sampled_from(["size", "scale", "scale_tuple"]), seed=seeds)
 def test_interpolate_2d_matches_torch(n, c, h, w, mode, how, seed, device):
     rng = np.random.default_rng(seed)
-    kwargs = dict(mode=mode.split("-")[0])
+    kwargs = {"mode": mode.split("-")[0]}
     if mode != "nearest":
         kwargs["align_corners"] = mode.endswith("-ac")
     if how == "size":
@@ -367,9 +367,9 @@ def test_interpolate_2d_matches_torch(n, c, h, w, mode, how, seed, device):
 @pytest.mark.parametrize("mode,ac", [("nearest", None), ("linear", False), ("linear", True)])
 def test_interpolate_1d_and_upsample_modules(mode, ac, device):
     x = _data((2, 3, 5), 0, "float64")
-    for kw in (dict(scale_factor=2.5), dict(size=3), dict(size=9)):
-        check_fn(lambda t: F.interpolate(t, mode=mode, align_corners=ac, **kw),
-                 lambda t: TF.interpolate(t, mode=mode, align_corners=ac, **kw), [x],
+    for kw in ({"scale_factor": 2.5}, {"size": 3}, {"size": 9}):
+        check_fn(lambda t, kw=kw: F.interpolate(t, mode=mode, align_corners=ac, **kw),
+                 lambda t, kw=kw: TF.interpolate(t, mode=mode, align_corners=ac, **kw), [x],
                  device=device)
     x4 = _data((1, 2, 3, 4), 1, "float32")
     for m, t in [(nn.Upsample(scale_factor=2), torch.nn.Upsample(scale_factor=2)),
@@ -388,7 +388,7 @@ def test_pad_matches_torch(pad_dims, batched, data, mode, seed, device):
     pads = data.draw(st.lists(st.integers(0, 2), min_size=2 * pad_dims,
                               max_size=2 * pad_dims))
     x = _data((2, 3, 3, 4)[3 - pad_dims - batched:], seed, "float64")
-    kw = dict(value=1.5) if mode == "constant" else {}
+    kw = {"value": 1.5} if mode == "constant" else {}
     check_fn(lambda t: F.pad(t, tuple(pads), mode=mode, **kw),
              lambda t: TF.pad(t, tuple(pads), mode=mode, **kw), [x], device=device)
 
@@ -396,7 +396,7 @@ def test_pad_matches_torch(pad_dims, batched, data, mode, seed, device):
 def test_pad_constant_any_rank_and_negative():
     x = _data((2, 3, 4), 0, "float64")
     for pads in [(1, -1), (0, 0, 2, 1, 1, 0), (-1, -2, 1, 1)]:
-        check_fn(lambda t: F.pad(t, pads), lambda t: TF.pad(t, pads), [x])
+        check_fn(lambda t, p=pads: F.pad(t, p), lambda t, p=pads: TF.pad(t, p), [x])
     _same_error(lambda lib, F_: F_.pad(lib.rand(2, 3), (1, 2, 3)))
     _same_error(lambda lib, F_: F_.pad(lib.rand(2, 3, 4, 4), (1, 1), mode="foo"))
     _same_error(lambda lib, F_: F_.pad(lib.rand(2, 3, 4, 4), (5, 5), mode="reflect"))
@@ -414,8 +414,9 @@ def test_one_hot_and_normalize():
                 lambda lib, F_: F_.one_hot(lib.tensor([1, -1]))):
         _same_error(bad)
     x = _data((3, 4), 0, "float64")
-    for kw in (dict(), dict(p=1.0, dim=0), dict(dim=-1, eps=1e-3)):
-        check_fn(lambda t: F.normalize(t, **kw), lambda t: TF.normalize(t, **kw), [x])
+    for kw in ({}, {"p": 1.0, "dim": 0}, {"dim": -1, "eps": 1e-3}):
+        check_fn(lambda t, kw=kw: F.normalize(t, **kw), lambda t, kw=kw: TF.normalize(t, **kw),
+                 [x])
 
 
 def test_linear_errors_match_torch():
@@ -445,24 +446,24 @@ def _same_error(fn):
         str(ours.value), str(theirs.value))
 
 
-# ---- reprs, signatures, default parameters ------------------------------------------------------------
+# ---- reprs, signatures, default parameters ----
 MODULE_CASES = [
-    ("Linear", (3, 4), {}), ("Linear", (3, 4), dict(bias=False)), ("Bilinear", (2, 3, 4), {}),
+    ("Linear", (3, 4), {}), ("Linear", (3, 4), {"bias": False}), ("Bilinear", (2, 3, 4), {}),
     ("Identity", (), {}), ("Flatten", (), {}), ("Flatten", (0, 2), {}),
     ("Unflatten", (1, (2, 2)), {}), ("Dropout", (), {}), ("Dropout", (0.2, True), {}),
     ("Dropout2d", (0.3,), {}), ("Dropout1d", (), {}),
-    ("BatchNorm1d", (3,), {}), ("BatchNorm2d", (16,), dict(momentum=None, eps=1e-3)),
-    ("BatchNorm2d", (4,), dict(affine=False, track_running_stats=False)),
-    ("BatchNorm2d", (4,), dict(bias=False)), ("BatchNorm3d", (2,), {}),
-    ("LayerNorm", (5,), {}), ("LayerNorm", ((2, 3),), dict(elementwise_affine=False)),
-    ("Embedding", (10, 3), {}), ("Embedding", (10, 3), dict(padding_idx=-2, max_norm=1.0)),
-    ("Upsample", (), dict(scale_factor=2)), ("Upsample", (), dict(size=4, mode="bilinear")),
+    ("BatchNorm1d", (3,), {}), ("BatchNorm2d", (16,), {"momentum": None, "eps": 1e-3}),
+    ("BatchNorm2d", (4,), {"affine": False, "track_running_stats": False}),
+    ("BatchNorm2d", (4,), {"bias": False}), ("BatchNorm3d", (2,), {}),
+    ("LayerNorm", (5,), {}), ("LayerNorm", ((2, 3),), {"elementwise_affine": False}),
+    ("Embedding", (10, 3), {}), ("Embedding", (10, 3), {"padding_idx": -2, "max_norm": 1.0}),
+    ("Upsample", (), {"scale_factor": 2}), ("Upsample", (), {"size": 4, "mode": "bilinear"}),
     ("ReLU", (True,), {}), ("ReLU6", (), {}), ("LeakyReLU", (0.2, True), {}), ("ELU", (), {}),
     ("GELU", (), {}), ("GELU", ("tanh",), {}), ("Sigmoid", (), {}), ("Tanh", (), {}),
     ("Softplus", (), {}), ("Softmax", (1,), {}), ("LogSoftmax", (), {}), ("Hardtanh", (), {}),
     ("SiLU", (), {}), ("Mish", (True,), {}), ("Softsign", (), {}), ("PReLU", (3,), {}),
     ("SELU", (), {}), ("CELU", (), {}), ("Threshold", (0.1, 2.0), {}),
-    ("MSELoss", (), {}), ("L1Loss", (), dict(reduction="sum")), ("CrossEntropyLoss", (), {}),
+    ("MSELoss", (), {}), ("L1Loss", (), {"reduction": "sum"}), ("CrossEntropyLoss", (), {}),
     ("NLLLoss", (), {}), ("BCELoss", (), {}), ("BCEWithLogitsLoss", (), {}),
     ("SmoothL1Loss", (), {}), ("HuberLoss", (), {}), ("KLDivLoss", (), {}),
     ("Sequential", (), {}), ("ModuleList", (), {}), ("ModuleDict", (), {}),

@@ -6,10 +6,10 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 import torch
+from nn_helpers import copy_state, to_mt, to_np
 
 import minitorch
-import minitorch.nn as nn
-from nn_helpers import copy_state, to_mt, to_np
+from minitorch import nn
 
 
 def _both(build):
@@ -102,7 +102,7 @@ def test_registration_matches_torch():
     assert [n for n, _ in m.named_modules()] == [n for n, _ in t.named_modules()]
     assert [n for n, _ in m.named_children()] == [n for n, _ in t.named_children()]
     assert list(m.state_dict()) == list(t.state_dict())
-    for kw in (dict(prefix="model"), dict(remove_duplicate=False)):
+    for kw in ({"prefix": "model"}, {"remove_duplicate": False}):
         assert ([n for n, _ in m.named_modules(**kw)] ==
                 [n for n, _ in t.named_modules(**kw)])
         assert ([n for n, _ in m.named_parameters(**kw)] ==
@@ -136,7 +136,7 @@ def test_setattr_rules():
     del m.child, m.buf, m.w, m.plain
     assert not m._modules and not m._buffers and not m._parameters
     with pytest.raises(AttributeError, match="'Module' object has no attribute 'child'"):
-        m.child
+        _ = m.child
 
 
 def test_register_errors_match_torch():

@@ -3,7 +3,8 @@
 Every layer class defined in nn/modules/ (and listed in nn/modules/__init__.py) is
 re-exported here, so `nn.Linear`, `nn.Conv2d`, ... work as in torch.
 """
-from . import functional, init  # noqa: F401
-from .module import Module  # noqa: F401
-from .modules import *  # noqa: F401,F403
-from .parameter import Parameter  # noqa: F401
+from . import functional as functional
+from . import init as init
+from .module import Module as Module
+from .modules import *  # every layer class
+from .parameter import Parameter as Parameter

@@ -5,16 +5,16 @@ A Module keeps three ordered registries, filled by plain attribute assignment:
   _buffers     name -> Tensor (or None)        `self.register_buffer("running_mean", t)`
   _modules     name -> Module (or None)        `self.fc = Linear(4, 2)`
 Everything else (recursion, state_dict, moving to a device, repr) walks these.
-The state_dict half lives in `state_dict.py` (StateDictMixin).
+state_dict/load_state_dict live in `state_dict.py` (StateDictMixin), and moving to a
+device or dtype (`to`, `cuda`, `double`, ...) in `conversion.py` (ConversionMixin).
 """
 from __future__ import annotations
 
 import itertools
 from collections import OrderedDict
 
-from .. import backend, dtypes
-from ..autograd import grad_mode
 from ..tensor import Tensor
+from .conversion import ConversionMixin
 from .parameter import Parameter
 from .state_dict import StateDictMixin, typename
 
@@ -49,7 +49,7 @@ def _addindent(text, num_spaces):
                                      for line in lines)
 
 
-class Module(StateDictMixin):
+class Module(StateDictMixin, ConversionMixin):
     """Base class for all neural network modules; subclass it and define `forward`.
 
     >>> class Net(Module):
@@ -283,7 +283,7 @@ class Module(StateDictMixin):
                 raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
+                raise AttributeError("`" + item + "` is not an nn.Module")  # noqa: TRY004 (torch raises this type)
         return mod
 
     def get_parameter(self, target):
@@ -293,7 +293,7 @@ class Module(StateDictMixin):
             raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
         param = getattr(mod, name)
         if not isinstance(param, Parameter):
-            raise AttributeError("`" + name + "` is not an nn.Parameter")
+            raise AttributeError("`" + name + "` is not an nn.Parameter")  # noqa: TRY004 (torch raises this type)
         return param
 
     def apply(self, fn):
@@ -306,7 +306,7 @@ class Module(StateDictMixin):
     # ---- modes and gradients ----------------------------------------------------------
     def train(self, mode=True):
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise ValueError("training mode is expected to be boolean")  # noqa: TRY004 (torch raises this type)
         self.training = mode
         for module in self.children():
             module.train(mode)
@@ -330,78 +330,6 @@ class Module(StateDictMixin):
             else:
                 p.grad.detach_()
                 p.grad.zero_()
-
-    # ---- devices and dtypes ---------------------------------------------------------------
-    def _apply(self, fn):
-        """Convert every parameter, gradient and buffer with fn (tensor -> tensor).
-
-        Parameters are changed in place (their array is swapped), so optimizers that
-        hold them keep working after `model.cuda()` or `model.double()`."""
-        for module in self.children():
-            module._apply(fn)
-        with grad_mode.no_grad():
-            for param in self._parameters.values():
-                if param is None:
-                    continue
-                param._data = fn(param)._data
-                if param.grad is not None:
-                    param.grad._data = fn(param.grad)._data
-            for key, buf in self._buffers.items():
-                if buf is not None:
-                    self._buffers[key] = fn(buf)
-        return self
-
-    def to(self, *args, **kwargs):
-        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(tensor)`; floating-point
-        parameters and buffers take the dtype, all of them move. Returns self."""
-        device = kwargs.pop("device", None)
-        dtype = kwargs.pop("dtype", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, dtypes.dtype):
-                dtype = a
-            elif isinstance(a, bool):  # non_blocking passed positionally
-                continue
-            elif a is not None:
-                device = a
-        if device is not None:
-            device = backend.as_device(device)
-        if dtype is not None:
-            dtype = dtypes.to_dtype(dtype)
-            if not dtype.is_floating_point:
-                raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
-                                f"but got desired dtype={dtype}")
-
-        def convert(t):
-            return t.to(device, dtype if t.is_floating_point() else None)
-
-        return self._apply(convert)
-
-    def cuda(self, device=None):
-        return self._apply(lambda t: t.cuda(device))
-
-    def cpu(self):
-        return self._apply(lambda t: t.cpu())
-
-    def type(self, dst_type):
-        return self._apply(lambda t: t.to(dst_type))
-
-    def float(self):
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
-
-    def double(self):
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
-
-    def half(self):
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
-
-    def share_memory(self):
-        return self
 
     # ---- calling and hooks -------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):

@@ -95,13 +95,13 @@ class StateDictMixin:
             try:
                 with grad_mode.no_grad():
                     param.copy_(value)
-            except Exception as ex:
+            except Exception as ex:  # noqa: BLE001 (torch reports any copy error)
                 error_msgs.append(
                     f'While copying the parameter named "{key}", whose dimensions in the '
                     f"model are {param.size()} and whose dimensions in the checkpoint are "
                     f"{value.size()}, an exception occurred : {ex.args}.")
         if strict:
-            for key in state_dict.keys():
+            for key in state_dict:
                 if not key.startswith(prefix):
                     continue
                 parts = key[len(prefix):].split(".", 1)

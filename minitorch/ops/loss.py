@@ -104,7 +104,7 @@ class NLLLoss(Op):
     def forward(ctx, input, target, weight, ignore_index, reduction):
         xp = backend.array_module(input)
         x, t = _rows_first(input, target)
-        valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype)
+        _valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype)
         loss = -x[xp.arange(x.shape[0]), safe] * w_t
         denom = w_t.sum()
         ctx.save_for_backward(safe, w_t)

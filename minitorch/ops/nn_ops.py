@@ -14,7 +14,6 @@ from ..autograd.function import Op
 from .elementwise import _sigmoid
 from .indexing import scatter_add_into
 
-
 # ---- erf (for the exact GELU) ---------------------------------------------------------------
 # NumPy has no erf. These are the rational approximations of the Cephes library (ndtr.c),
 # accurate to double precision: erf(x) = x T(x^2) / U(x^2) for |x| <= 1, otherwise

@@ -14,10 +14,31 @@ from ...ops import nn_ops
 from ...tensor_methods import _inplace
 
 __all__ = [
-    "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "celu",
-    "gelu", "sigmoid", "tanh", "softplus", "softmax", "softmin", "log_softmax", "hardtanh",
-    "hardtanh_", "silu", "mish", "softsign", "logsigmoid", "threshold", "prelu",
+    "celu",
+    "elu",
+    "elu_",
+    "gelu",
     "hardsigmoid",
+    "hardtanh",
+    "hardtanh_",
+    "leaky_relu",
+    "leaky_relu_",
+    "log_softmax",
+    "logsigmoid",
+    "mish",
+    "prelu",
+    "relu",
+    "relu6",
+    "relu_",
+    "selu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softmin",
+    "softplus",
+    "softsign",
+    "tanh",
+    "threshold",
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ... import ops
 from ...ops import nn_ops
 
-__all__ = ["linear", "bilinear"]
+__all__ = ["bilinear", "linear"]
 
 _SHORT = {"float32": "float", "float64": "double", "float16": "c10::Half"}
 

@@ -7,7 +7,7 @@ from ... import backend, ops
 from ...ops import nn_ops, resample
 from ...tensor import Tensor
 
-__all__ = ["embedding", "one_hot", "pad", "interpolate", "upsample", "normalize"]
+__all__ = ["embedding", "interpolate", "normalize", "one_hot", "pad", "upsample"]
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -164,7 +164,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     else:
         factors = (scale_factor,) * spatial if not isinstance(scale_factor, (tuple, list)) \
             else tuple(scale_factor)
-        out_sizes = tuple(int(math.floor(i * f)) for i, f in zip(in_sizes, factors))
+        out_sizes = tuple(math.floor(i * f) for i, f in zip(in_sizes, factors))
         if recompute_scale_factor:
             scales = [i / o for i, o in zip(in_sizes, out_sizes)]
         else:

@@ -69,7 +69,7 @@ class Sequential(Module):
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, "
+            raise ValueError("add operator supports only objects of Sequential class, "  # noqa: TRY004 (torch raises this type)
                              f"but {type(other)} is given.")
         ret = Sequential()
         for layer in chain(self, other):
@@ -78,7 +78,7 @@ class Sequential(Module):
 
     def __iadd__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, "
+            raise ValueError("add operator supports only objects of Sequential class, "  # noqa: TRY004 (torch raises this type)
                              f"but {type(other)} is given.")
         return self.extend(list(other))
 
@@ -111,7 +111,7 @@ class Sequential(Module):
 
     def insert(self, index, module):
         if not isinstance(module, Module):
-            raise AssertionError(f"module should be of type: {Module}")
+            raise AssertionError(f"module should be of type: {Module}")  # noqa: TRY004 (torch raises this type)
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
@@ -398,7 +398,7 @@ class ParameterDict(Module):
         return v
 
     def get(self, key, default=None):
-        return self[key] if key in self else default
+        return self.get(key, default)
 
     def update(self, parameters):
         items = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) \
