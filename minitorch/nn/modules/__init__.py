@@ -18,3 +18,7 @@ from .loss import (  # noqa: F401
 )
 from .normalization import LayerNorm  # noqa: F401
 from .upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401
+from .conv import Conv2d, ConvTranspose2d  # noqa: F401
+from .pooling import (  # noqa: F401
+    AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d,
+)

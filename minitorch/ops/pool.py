@@ -1,0 +1,296 @@
+"""Pooling ops: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxUnpool2d.
+
+Notation as in `im2col.py`. A pooling window is KH*KW strided slices of the padded
+input, one per kernel offset (kh, kw):
+
+    window(kh, kw) = x_pad[:, :, kh*DH : ... : SH, kw*DW : ... : SW]      (N, C, OH, OW)
+
+so max/avg pooling is a running max/sum over KH*KW slices and the backward adds the
+gradient back through the same slices: never a Python loop over samples or pixels.
+
+Torch's rules kept here:
+  * max pooling pads with -inf (a padded pixel never wins, even against a real -inf);
+  * ceil_mode drops a last window that would start inside the right padding;
+  * the gradient of a max goes to the *first* maximum in window scan order (kh, then
+    kw), the index torch returns; NaN counts as a maximum (torch's `val > max || isnan`).
+  * returned indices are flat `h * W + w` positions in each (H, W) input plane.
+"""
+from __future__ import annotations
+
+from .. import backend
+from ..autograd.function import Op
+from .im2col import geometry
+
+
+def padded(x, g, fill):
+    """x (N, C, H, W) inside an (N, C, HR, WR) array filled with `fill` (x itself if no
+    padding is needed)."""
+    if (g.HR, g.WR) == (g.H, g.W) and g.PH == 0 and g.PW == 0:
+        return x
+    xp = backend.array_module(x)
+    out = xp.full((x.shape[0], x.shape[1], g.HR, g.WR), fill, dtype=x.dtype)
+    out[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W] = x
+    return out
+
+
+def window(g, kh, kw):
+    """Index of the (N, C, OH, OW) slice of the padded input at kernel offset (kh, kw)."""
+    h0, w0 = kh * g.DH, kw * g.DW
+    return (Ellipsis, slice(h0, h0 + (g.OH - 1) * g.SH + 1, g.SH),
+            slice(w0, w0 + (g.OW - 1) * g.SW + 1, g.SW))
+
+
+def _disjoint(g):
+    """Windows never share a pixel, so backward may assign instead of add."""
+    return g.DH == 1 and g.DW == 1 and g.SH >= g.KH and g.SW >= g.KW
+
+
+def _unpad_grad(grad_pad, g):
+    if grad_pad.shape[2:] == (g.H, g.W):
+        return grad_pad
+    xp = backend.array_module(grad_pad)
+    return xp.ascontiguousarray(grad_pad[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W])
+
+
+def _first_real_tap(out_len, size, k, s, p, d, xp):
+    """Per output position along one axis: the first kernel tap on a real pixel."""
+    pos = xp.arange(out_len)[:, None] * s - p + xp.arange(k)[None, :] * d
+    return ((pos >= 0) & (pos < size)).argmax(axis=1)
+
+
+def _pad_value(dtype, xp):
+    if dtype.kind == "f":
+        return -float("inf")
+    if dtype.kind == "b":
+        return False
+    return xp.iinfo(dtype).min
+
+
+class MaxPool2d(Op):
+    """out[n, c, oh, ow] = max of the window; d/dx: grad goes to the first maximum."""
+
+    @staticmethod
+    def forward(ctx, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+        xp = backend.array_module(x)
+        g = geometry(x.shape, kernel_size, stride, padding, dilation, wide=False,
+                     ceil_mode=ceil_mode)
+        x_pad = padded(x, g, _pad_value(x.dtype, xp))
+        is_float = x.dtype.kind == "f"
+        # a real pixel beats padding even when both are -inf: force the first real tap
+        force = None
+        if x_pad is not x:
+            first_h = _first_real_tap(g.OH, g.H, g.KH, g.SH, g.PH, g.DH, xp)
+            first_w = _first_real_tap(g.OW, g.W, g.KW, g.SW, g.PW, g.DW, xp)
+            force = (first_h * g.KW)[:, None] + first_w[None, :]  # (OH, OW) tap ids
+        best = x_pad[window(g, 0, 0)].copy()
+        arg = xp.zeros(best.shape, dtype=xp.int8 if g.KH * g.KW < 128 else xp.int32)
+        for kh in range(g.KH):
+            for kw in range(g.KW):
+                k = kh * g.KW + kw
+                if k == 0:
+                    continue
+                v = x_pad[window(g, kh, kw)]
+                take = v > best
+                if is_float:
+                    take |= xp.isnan(v)
+                if force is not None:
+                    take |= force == k
+                xp.copyto(best, v, where=take)
+                xp.copyto(arg, k, where=take)
+        ctx.geometry, ctx.disjoint = g, _disjoint(g)
+        ctx.save_for_backward(arg)
+        if not return_indices:
+            return best
+        return best, flat_indices(arg, g, xp)
+
+    @staticmethod
+    def backward(ctx, grad, grad_indices=None):
+        (arg,) = ctx.saved_tensors
+        g = ctx.geometry
+        xp = backend.array_module(grad)
+        n, c = grad.shape[:2]
+        grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
+        for kh in range(g.KH):
+            for kw in range(g.KW):
+                hit = arg == kh * g.KW + kw
+                if ctx.disjoint:
+                    xp.copyto(grad_pad[window(g, kh, kw)], grad, where=hit)
+                else:
+                    grad_pad[window(g, kh, kw)] += xp.where(hit, grad, 0)
+        return (_unpad_grad(grad_pad, g),)
+
+
+def flat_indices(arg, g, xp):
+    """torch's max-pool indices from kernel-offset ids: h * W + w in the input plane."""
+    kh, kw = arg // g.KW, arg % g.KW
+    h = (xp.arange(g.OH) * g.SH - g.PH)[:, None] + kh.astype(xp.int64) * g.DH
+    w = (xp.arange(g.OW) * g.SW - g.PW)[None, :] + kw.astype(xp.int64) * g.DW
+    return h * g.W + w
+
+
+def avg_divisor(g, count_include_pad, divisor_override, dtype, xp):
+    """(OH, OW) divisors, torch's rule: the window clipped to the padded input (or to
+    the real input when not count_include_pad), or divisor_override."""
+    if divisor_override:
+        return xp.full((g.OH, g.OW), divisor_override, dtype=dtype)
+
+    def axis(out_len, size, k, s, p):
+        start = xp.arange(out_len) * s - p
+        end = xp.minimum(start + k, size + p)
+        if count_include_pad:
+            return end - start
+        return xp.minimum(end, size) - xp.maximum(start, 0)
+
+    dh = axis(g.OH, g.H, g.KH, g.SH, g.PH)
+    dw = axis(g.OW, g.W, g.KW, g.SW, g.PW)
+    return (dh[:, None] * dw[None, :]).astype(dtype)
+
+
+class AvgPool2d(Op):
+    """out = (sum of the zero-padded window) / divisor; d/dx: grad / divisor to every
+    pixel of the window."""
+
+    @staticmethod
+    def forward(ctx, x, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override):
+        xp = backend.array_module(x)
+        g = geometry(x.shape, kernel_size, stride, padding, (1, 1), wide=False,
+                     ceil_mode=ceil_mode)
+        x_pad = padded(x, g, 0)
+        total = x_pad[window(g, 0, 0)].copy()
+        for kh in range(g.KH):
+            for kw in range(g.KW):
+                if kh or kw:
+                    total += x_pad[window(g, kh, kw)]
+        divisor = avg_divisor(g, count_include_pad, divisor_override, x.dtype, xp)
+        ctx.geometry, ctx.divisor = g, divisor
+        return total / divisor
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = ctx.geometry
+        xp = backend.array_module(grad)
+        share = grad / ctx.divisor
+        n, c = grad.shape[:2]
+        grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
+        for kh in range(g.KH):
+            for kw in range(g.KW):
+                grad_pad[window(g, kh, kw)] += share
+        return (_unpad_grad(grad_pad, g),)
+
+
+def adaptive_windows(in_len, out_len):
+    """torch's adaptive windows along one axis: [floor(i*in/out), ceil((i+1)*in/out))."""
+    starts = [(i * in_len) // out_len for i in range(out_len)]
+    ends = [-(-((i + 1) * in_len) // out_len) for i in range(out_len)]
+    return starts, ends
+
+
+def _averaging_matrix(in_len, out_len, dtype, xp):
+    """(out_len, in_len) matrix whose row i averages the i-th adaptive window."""
+    starts, ends = adaptive_windows(in_len, out_len)
+    pos = xp.arange(in_len)[None, :]
+    lo = xp.asarray(starts)[:, None]
+    hi = xp.asarray(ends)[:, None]
+    inside = (pos >= lo) & (pos < hi)
+    return (inside / (hi - lo)).astype(dtype)
+
+
+class AdaptiveAvgPool2d(Op):
+    """out = A_h @ x @ A_w.T, with A the (separable) window-averaging matrices;
+    d/dx = A_h.T @ grad @ A_w."""
+
+    @staticmethod
+    def forward(ctx, x, output_size):
+        xp = backend.array_module(x)
+        (oh, ow), (h, w) = output_size, x.shape[2:]
+        a_h = _averaging_matrix(h, oh, x.dtype, xp)
+        a_w = _averaging_matrix(w, ow, x.dtype, xp)
+        ctx.mats = a_h, a_w
+        return xp.matmul(a_h, xp.matmul(x, a_w.T))
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        a_h, a_w = ctx.mats
+        return (xp.matmul(a_h.T, xp.matmul(grad, a_w)),)
+
+
+class AdaptiveMaxPool2d(Op):
+    """out = max over torch's adaptive windows; d/dx: grad to the first maximum.
+
+    Windows have at most KH x KW pixels (the longest window); shorter windows repeat
+    their last pixel, which never changes a max nor its first index.
+    """
+
+    @staticmethod
+    def forward(ctx, x, output_size, return_indices):
+        xp = backend.array_module(x)
+        (oh, ow), (h, w) = output_size, x.shape[2:]
+        taps_h, taps_w = _adaptive_taps(h, oh, xp), _adaptive_taps(w, ow, xp)  # (O, K)
+        best, pos_h, pos_w = None, None, None
+        for i in range(taps_h.shape[1]):
+            rows = x[:, :, taps_h[:, i], :]
+            for j in range(taps_w.shape[1]):
+                v = rows[:, :, :, taps_w[:, j]]
+                if best is None:
+                    best = v.copy()
+                    pos_h = xp.broadcast_to(taps_h[:, i][:, None], best.shape).copy()
+                    pos_w = xp.broadcast_to(taps_w[:, j][None, :], best.shape).copy()
+                    continue
+                take = v > best
+                if x.dtype.kind == "f":
+                    take |= xp.isnan(v)
+                xp.copyto(best, v, where=take)
+                xp.copyto(pos_h, taps_h[:, i][:, None], where=take)
+                xp.copyto(pos_w, taps_w[:, j][None, :], where=take)
+        index = pos_h * w + pos_w
+        ctx.save_for_backward(index)
+        ctx.in_shape = x.shape
+        return (best, index) if return_indices else best
+
+    @staticmethod
+    def backward(ctx, grad, grad_indices=None):
+        (index,) = ctx.saved_tensors
+        return (_scatter_add(grad, index, ctx.in_shape),)
+
+
+def _adaptive_taps(in_len, out_len, xp):
+    """(out_len, K) pixel indices of each adaptive window, the last one repeated."""
+    starts, ends = adaptive_windows(in_len, out_len)
+    k = max(e - s for s, e in zip(starts, ends))
+    lo, hi = xp.asarray(starts)[:, None], xp.asarray(ends)[:, None]
+    return xp.minimum(lo + xp.arange(k)[None, :], hi - 1)
+
+
+def _scatter_add(values, index, shape):
+    """out (N, C, H, W) zeros, then out.flat_plane[index] += values (duplicates add)."""
+    xp = backend.array_module(values)
+    n, c, h, w = shape
+    out = xp.zeros((n * c, h * w), dtype=values.dtype)
+    rows = xp.arange(n * c)[:, None]
+    xp.add.at(out, (rows, index.reshape(n * c, -1)), values.reshape(n * c, -1))
+    return out.reshape(shape)
+
+
+class MaxUnpool2d(Op):
+    """out = zeros(N, C, H_out, W_out) with x[n, c, i] placed at flat index indices[n, c, i];
+    d/dx = grad gathered at the same indices."""
+
+    @staticmethod
+    def forward(ctx, x, indices, output_size):
+        xp = backend.array_module(x)
+        n, c = x.shape[:2]
+        h, w = output_size
+        out = xp.zeros((n * c, h * w), dtype=x.dtype)
+        rows = xp.arange(n * c)[:, None]
+        flat_index = indices.reshape(n * c, -1)
+        out[rows, flat_index] = x.reshape(n * c, -1)
+        ctx.rows, ctx.flat_index, ctx.in_shape = rows, flat_index, x.shape
+        return out.reshape(n, c, h, w)
+
+    @staticmethod
+    def backward(ctx, grad):
+        n, c = grad.shape[:2]
+        gathered = grad.reshape(n * c, -1)[ctx.rows, ctx.flat_index]
+        return gathered.reshape(ctx.in_shape), None
