@@ -167,9 +167,11 @@ def test_max_pool2d_matches_torch_including_ties(dtype, case, ties, seed, device
 
 
 def test_max_pool2d_ties_and_minus_inf_follow_torch(device):
-    # all-equal windows: torch picks the first; real -inf beats the -inf padding
-    x = np.zeros((1, 2, 5, 6))
+    # all-equal windows: torch picks the first; real -inf beats the -inf padding;
+    # NaN is a maximum and torch keeps the last NaN of a window
+    x = np.zeros((1, 3, 5, 6))
     x[0, 1] = -np.inf
+    x[0, 2, 1:3, 1:4] = np.nan
     for kw in (dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=2, ceil_mode=True),
                dict(kernel_size=(3, 2), stride=2, padding=1, dilation=(2, 1))):
         check_fn(lambda a: F.max_pool2d(a, **kw), lambda a: TF.max_pool2d(a, **kw), [x],
