@@ -171,6 +171,8 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     half = steps // 2
     arr = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if steps == 1:  # torch: a single point is `start`
+        arr = np.full(1, start, dtype=np.float64)
     t = Tensor._wrap(backend.move(arr.astype(dt.np), backend.as_device(device)))
     return t.requires_grad_(True) if requires_grad else t
 

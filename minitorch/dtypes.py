@@ -106,7 +106,14 @@ def result_type(*operands) -> dtype:
         else:
             lvl, d = 2, scalar_dtype(op)
         cur = levels[lvl]
-        levels[lvl] = d if cur is None else _BY_NP[np.promote_types(cur.np, d.np)]
+        if cur is None:
+            levels[lvl] = d
+        elif _category(d) != _category(cur):
+            # int64 + float32 -> float32: the higher category wins with its own width
+            # (NumPy would widen to float64 here)
+            levels[lvl] = d if _category(d) > _category(cur) else cur
+        else:
+            levels[lvl] = _BY_NP[np.promote_types(cur.np, d.np)]
     result = None
     for d in levels:
         if d is None:

@@ -32,6 +32,9 @@ def _inplace(self, result_fn, *args, **kwargs):
         raise RuntimeError(
             f"result type {_torch_name(result.dtype)} can't be cast to the desired output "
             f"type {_torch_name(self.dtype)}")
+    if result.shape != self.shape:  # an in-place op can't grow self to the broadcast shape
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                           f"broadcast shape {list(result.shape)}")
     if recording:
         # a copy: the result may be a view of another tensor (copy_, expand)
         self._data = result._data.astype(self._data.dtype, copy=True)
@@ -40,6 +43,12 @@ def _inplace(self, result_fn, *args, **kwargs):
     else:
         self._data[...] = result._data
     self._version[0] += 1
+    node = result.grad_fn
+    if recording and node is not None and node._saved_versions:
+        # the op that just ran saved self's *old* array, which the write above replaced
+        # rather than modified: that array is now the node's private copy (torch's
+        # "original self"), so later changes to self must not invalidate it
+        node._saved_versions = tuple((t, v) for t, v in node._saved_versions if t is not self)
     return self
 
 
@@ -231,7 +240,7 @@ class TensorMethods:
         return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device)
 
     @property
-    def T(self): return ops.permute(self, *reversed(range(self.dim())))
+    def T(self): return ops.permute(self, tuple(reversed(range(self.dim()))))
     @property
     def mT(self): return ops.transpose(self, -2, -1)
 

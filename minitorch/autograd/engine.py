@@ -108,7 +108,8 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             if all(g is None for g in grads):
                 input_grads = (None,) * len(node.edges)
             else:
-                if node.materialize_grads and None in grads:
+                # `None in grads` would compare arrays elementwise
+                if node.materialize_grads and any(g is None for g in grads):
                     grads = _materialize(node, grads)
                 input_grads = _apply_node(node, grads, device)
                 if node.tensor_level and len(input_grads) != len(node.edges):

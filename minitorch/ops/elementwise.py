@@ -15,8 +15,11 @@ def _is_tensor(x):
     return hasattr(x, "_data")
 
 
-def promote(*operands, to_float=False):
-    """Cast Tensor operands to their common dtype; Python scalars stay scalars."""
+def promote(*operands, to_float=False, broadcast=True):
+    """Cast Tensor operands to their common dtype; Python scalars stay scalars.
+    With `broadcast` (elementwise ops), shapes that don't broadcast raise torch's error."""
+    if broadcast:
+        _check_broadcast(operands)
     fast = _fast_common_dtype(operands)
     if fast is not None and (fast.kind == "f" or not to_float):
         return list(operands), dtypes.from_numpy_dtype(fast)
@@ -33,6 +36,21 @@ def promote(*operands, to_float=False):
             raise TypeError(f"unsupported operand type {type(x).__name__}; expected a Tensor "
                             "or a Python number")
     return out, dt
+
+
+def _check_broadcast(operands):
+    """Raise torch's error (not NumPy's ValueError) when tensor shapes don't broadcast."""
+    shapes = [x._data.shape for x in operands if _is_tensor(x)]
+    if len(shapes) < 2 or all(s == shapes[0] for s in shapes):
+        return
+    ndim = max(len(s) for s in shapes)
+    for back in range(1, ndim + 1):
+        sizes = [s[-back] for s in shapes if len(s) >= back and s[-back] != 1]
+        if any(n != sizes[0] for n in sizes):
+            other = next(n for n in sizes if n != sizes[0])
+            raise RuntimeError(
+                f"The size of tensor a ({sizes[0]}) must match the size of tensor b ({other}) "
+                f"at non-singleton dimension {ndim - back}")
 
 
 def _fast_common_dtype(operands):
@@ -217,15 +235,14 @@ class Pow(Op):
         xp = backend.array_module(grad)
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = grad_b = None
-        if need_a:
-            if isinstance(b, (int, float)):
-                grad_a = grad * b * a ** (b - 1) if b != 0 else grad * 0
-            else:
-                grad_a = grad * xp.where(b == 0, 0, b * xp.power(a, b - 1))
-        if need_b:
-            with _quiet(xp):
-                log_a = xp.log(a)
-            grad_b = grad * xp.where((a == 0) & (b >= 0), 0, out * log_a)
+        with _quiet(xp):  # 0 ** negative = inf and log(0) are expected (torch gives them too)
+            if need_a:
+                if isinstance(b, (int, float)):
+                    grad_a = grad * b * a ** (b - 1) if b != 0 else grad * 0
+                else:
+                    grad_a = grad * xp.where(b == 0, 0, b * xp.power(a, b - 1))
+            if need_b:
+                grad_b = grad * xp.where((a == 0) & (b >= 0), 0, out * xp.log(a))
         return grad_a, grad_b
 
 
@@ -287,14 +304,17 @@ class Where(Op):
 
 
 class Clamp(Op):
-    """out = min(max(x, lo), hi); the gradient passes where lo <= x <= hi (boundary
-    included, as in torch)."""
+    """out = min(max(x, lo), hi); lo/hi are None, Python numbers or arrays.
+
+    d/dx = grad where lo <= x <= hi (boundary included, as in torch). A tensor bound gets
+    the gradient where it is the output: d/dlo where x < lo (and lo < hi), d/dhi where
+    x > hi (or hi < lo). That is torch's rule; at lo == hi it gives x < lo to neither.
+    """
 
     @staticmethod
     def forward(ctx, x, lo, hi):
         xp = backend.array_module(x)
-        ctx.save_for_backward(x)
-        ctx.lo, ctx.hi = lo, hi
+        ctx.save_for_backward(x, lo, hi)
         out = x
         if lo is not None:
             out = xp.maximum(out, lo)
@@ -304,13 +324,21 @@ class Clamp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        mask = True
-        if ctx.lo is not None:
-            mask = x >= ctx.lo
-        if ctx.hi is not None:
-            mask = mask & (x <= ctx.hi)
-        return (grad * mask,)
+        x, lo, hi = ctx.saved_tensors
+        inside = True
+        if lo is not None:
+            inside = x >= lo
+        if hi is not None:
+            inside = inside & (x <= hi)
+        need_lo, need_hi = ctx.needs_input_grad[1:3]
+        grad_lo = grad_hi = None
+        if need_lo:
+            lo_wins = (x < lo) & (lo < hi) if hi is not None else x < lo
+            grad_lo = grad * lo_wins
+        if need_hi:
+            hi_wins = (x > hi) | (hi < lo) if lo is not None else x > hi
+            grad_hi = grad * hi_wins
+        return grad * inside, grad_lo, grad_hi
 
 
 class Lerp(Op):
@@ -418,12 +446,31 @@ def add(input, other, *, alpha=1):
     return Add.apply(a, b, alpha=alpha)
 
 
+def _is_bool(x):
+    return isinstance(x, bool) or (_is_tensor(x) and x.dtype is dtypes.bool)
+
+
 def sub(input, other, *, alpha=1):
-    (a, b), dt = promote(input, other)
-    if dt is dtypes.bool:
+    if _is_bool(input) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+    (a, b), dt = promote(input, other)
     return Sub.apply(a, b, alpha=alpha)
+
+
+def _check_integer_division(b, dt, name):
+    """torch raises for an integer division by zero (NumPy would warn and give 0)."""
+    if dt is dtypes.bool:
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+    if dt.is_floating_point:
+        return
+    zero = (b == 0) if not _is_tensor(b) else bool((b._data == 0).any())
+    if zero:
+        raise RuntimeError("ZeroDivisionError")
 
 
 def mul(input, other):
@@ -436,9 +483,10 @@ def div(input, other, rounding_mode=None):
         (a, b), _ = promote(input, other, to_float=True)
         return Div.apply(a, b)
     if rounding_mode not in ("trunc", "floor"):
-        raise ValueError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                          f"but found '{rounding_mode}'")
-    (a, b), _ = promote(input, other)
+    (a, b), dt = promote(input, other)
+    _check_integer_division(b, dt, "div_" + rounding_mode)
     return RoundedDiv.apply(a, b, rounding_mode)
 
 
@@ -450,14 +498,19 @@ def floor_divide(input, other):
 
 
 def remainder(input, other):
-    (a, b), _ = promote(input, other)
+    (a, b), dt = promote(input, other)
+    _check_integer_division(b, dt, "remainder")
     return Remainder.apply(a, b)
 
 
 def pow(input, exponent):
     if not _is_tensor(input):  # scalar ** tensor
         input = _scalar_as_array(input, promote(exponent, input)[0][0])
-    (a, b), _ = promote(input, exponent)
+    (a, b), dt = promote(input, exponent)
+    if dt is dtypes.bool:
+        if _is_tensor(b):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return cast(Pow.apply(cast(a, dtypes.int64), int(b)), dtypes.bool)  # x ** True
     return Pow.apply(a, b)
 
 
@@ -486,15 +539,11 @@ def where(condition, input=None, other=None):
 def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if _is_tensor(min) or _is_tensor(max):
-        out = input
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
-    (x, *_), _ = promote(input, *(v for v in (min, max) if v is not None))
-    return Clamp.apply(x, min, max)
+    bounds = [v for v in (min, max) if v is not None]
+    (x, *bounds), _ = promote(input, *bounds)
+    lo = bounds.pop(0) if min is not None else None
+    hi = bounds.pop(0) if max is not None else None
+    return Clamp.apply(x, lo, hi)
 
 
 clip = clamp
@@ -609,6 +658,24 @@ def isclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
         xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
+class Overwrite(Op):
+    """out = `value` (a number or an array) broadcast to x's shape: what fill_/copy_ write.
+    d/dx = 0 (x's old values are gone, torch also gives zeros), d/dvalue = grad (summed
+    back over the broadcast by the engine)."""
+
+    @staticmethod
+    def forward(ctx, x, value):
+        xp = backend.array_module(x)
+        out = xp.empty_like(x)
+        out[...] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        return xp.zeros_like(grad), grad
+
+
 def copy_from(input, src):
     """The value `input.copy_(src)` writes: src broadcast to input's shape and dtype."""
     if not _is_tensor(src):
@@ -619,14 +686,18 @@ def copy_from(input, src):
         src = cast(src, input.dtype)
     from .shape import expand
 
-    return expand(src, input.shape)
+    expand(src, input.shape)  # raises torch's error if src does not broadcast
+    return Overwrite.apply(input, src)
 
 
 def full_like_of(input, value):
     """The value `input.fill_(value)` writes."""
-    from .. import creation
-
-    return creation.full(input.shape, value, dtype=input.dtype, device=input.device)
+    if _is_tensor(value):
+        if value.dim() != 0:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.dim()} dimensions.")
+        value = value.item()
+    return Overwrite.apply(input, value)
 
 
 def nonzero_tuple(input):

@@ -54,13 +54,53 @@ def _convert_index(index, xp):
     return tuple(out)
 
 
+def torch_order(index):
+    """Split an advanced index into (basic, advanced) so that x[basic][advanced] is torch's
+    result, or return None when NumPy's x[index] already is.
+
+    torch applies ints (with slices, None and Ellipsis) first and the index arrays after;
+    NumPy counts ints as index arrays, which moves the result's dims elsewhere when an
+    int and an array are separated: x[0, :, idx] is (len(idx), n) in NumPy, (n, len(idx))
+    in torch. The basic step is a view, so writes through x[basic][advanced] reach x.
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    if not any(isinstance(i, int) and not isinstance(i, bool) for i in items) or \
+            not any(hasattr(i, "shape") for i in items):
+        return None
+    basic, advanced = [], []
+    for i in items:
+        if i is None or isinstance(i, slice):
+            basic.append(i)
+            advanced.append(slice(None))  # that dim exists (and is sliced) after step 1
+        elif i is Ellipsis:
+            basic.append(i)
+            advanced.append(i)
+        elif isinstance(i, int) and not isinstance(i, bool):
+            basic.append(i)               # the dim is gone after step 1
+        else:                             # an index array or a bool mask over i.ndim dims
+            basic.extend([slice(None)] * (i.ndim if getattr(i, "dtype", None) == bool else 1))
+            advanced.append(i)
+    if Ellipsis not in basic:
+        basic.append(Ellipsis)  # so step 1 always returns an array view, never a scalar
+    return tuple(basic), tuple(advanced)
+
+
+def _view_for(array, index):
+    """(the array to index, the index to use there) following torch's order."""
+    split = torch_order(index)
+    return (array, index) if split is None else (array[split[0]], split[1])
+
+
 class GetItem(Op):
     """out = x[index];  d/dx = zeros with the gradient scatter-added at `index`."""
 
     @staticmethod
     def forward(ctx, x, index, basic):
         ctx.shape, ctx.index, ctx.basic = x.shape, index, basic
-        return x[index]
+        if basic:
+            return x[index]
+        target, index = _view_for(x, index)
+        return target[index]
 
     @staticmethod
     def backward(ctx, grad):
@@ -69,7 +109,8 @@ class GetItem(Op):
         if ctx.basic:
             out[ctx.index] = grad  # basic indexing never selects an element twice
         else:
-            scatter_add_into(out, ctx.index, grad)
+            target, index = _view_for(out, ctx.index)
+            scatter_add_into(target, index, grad)  # target is a view: adds land in out
         return (out,)
 
 
@@ -133,14 +174,17 @@ class IndexPut(Op):
     def forward(ctx, x, v, index):
         ctx.index = index
         out = x.copy()
-        out[index] = v
+        target, idx = _view_for(out, index)
+        target[idx] = v
         return out
 
     @staticmethod
     def backward(ctx, grad):
         grad_x = grad.copy()
-        grad_x[ctx.index] = 0
-        return grad_x, grad[ctx.index]
+        target, idx = _view_for(grad_x, ctx.index)
+        target[idx] = 0
+        source, idx = _view_for(grad, ctx.index)
+        return grad_x, source[idx]
 
 
 def index_put(input, index, value):
@@ -186,8 +230,8 @@ class Gather(Op):
 
 
 def _check_index_tensor(name, input, dim, index):
-    if index.dtype is not dtypes.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as "
                            f"input tensor")
@@ -281,7 +325,7 @@ def index_select(input, dim, index):
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     if index.dtype not in (dtypes.int64, dtypes.int32):
-        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     axis = normalize_dim(dim, input.dim())
     idx = index._data.reshape(-1)
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= input.shape[axis]):
@@ -296,7 +340,8 @@ def index_fill(input, dim, index, value):
 
 
 class MaskedFill(Op):
-    """out = where(mask, value, x);  d/dx = grad where the mask is False."""
+    """out = where(mask, value, x);  d/dx = grad where the mask is False; a 0-dim tensor
+    `value` gets the gradient where the mask is True (the engine sums it to shape ())."""
 
     @staticmethod
     def forward(ctx, x, mask, value):
@@ -308,7 +353,9 @@ class MaskedFill(Op):
     def backward(ctx, grad):
         (mask,) = ctx.saved_tensors
         xp = backend.array_module(grad)
-        return xp.where(mask, xp.zeros((), dtype=grad.dtype), grad), None, None
+        zero = xp.zeros((), dtype=grad.dtype)
+        grad_value = xp.where(mask, grad, zero) if ctx.needs_input_grad[2] else None
+        return xp.where(mask, zero, grad), None, grad_value
 
 
 def masked_fill(input, mask, value):
@@ -319,7 +366,6 @@ def masked_fill(input, mask, value):
         if value.dim() != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but "
                                f"got tensor with {value.dim()} dimension(s).")
-        value = value.item()
     return MaskedFill.apply(input, mask, value)
 
 
@@ -334,7 +380,13 @@ def masked_select(input, mask):
 def nonzero(input, as_tuple=False):
     xp = backend.array_module(input._data)
     Tensor = _tensor_cls()
-    idx = xp.nonzero(input._data)
+    data = input._data
+    if data.ndim == 0:  # like torch: a 0-dim tensor has one (index-less) position
+        idx = xp.nonzero(data.reshape(1))
+        if as_tuple:
+            return tuple(Tensor._wrap(i.astype(xp.int64)) for i in idx)
+        return Tensor._wrap(xp.zeros((idx[0].size, 0), dtype=xp.int64))
+    idx = xp.nonzero(data)
     if as_tuple:
         return tuple(Tensor._wrap(i.astype(xp.int64)) for i in idx)
     return Tensor._wrap(xp.stack(idx, axis=1).astype(xp.int64) if idx else

@@ -25,11 +25,11 @@ class Matmul(Op):
         xp = backend.array_module(grad)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        g = grad
-        if a.ndim == 1:
-            g = xp.expand_dims(g, -2)
+        g = grad  # give back the axes the 1-D operands lost: b's column first, then a's row
         if b.ndim == 1:
             g = xp.expand_dims(g, -1)
+        if a.ndim == 1:
+            g = xp.expand_dims(g, -2)
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = grad_b = None
         if need_a:
@@ -54,7 +54,7 @@ def matmul(input, other):
         b_shape = "x".join(map(str, other.shape[-2:] if other.dim() > 1 else (k_b, 1)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a_shape} and "
                            f"{b_shape})")
-    (a, b), _ = promote(input, other)
+    (a, b), _ = promote(input, other, broadcast=False)
     return Matmul.apply(a, b)
 
 
@@ -80,6 +80,11 @@ def dot(input, other):
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D "
                            "tensors")
+    if input.shape[0] != other.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
+            f"[{other.shape[0]}] to have the same number of elements, but got "
+            f"{input.shape[0]} and {other.shape[0]} elements respectively")
     if input.dtype != other.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
                            f"{input.dtype.name} and {other.dtype.name}")

@@ -93,24 +93,53 @@ class Prod(Op):
 
 
 class Var(Op):
-    """out = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction)."""
+    """out = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction).
+
+    torch's edge cases, kept: the forward divides by max(n - correction, 0); the backward
+    divides by the raw n - correction when `dim` was given (a negative one gives finite,
+    sign-flipped gradients), and without `dim` a non-positive one gives NaN where
+    x == mean and inf elsewhere.
+    """
 
     @staticmethod
-    def forward(ctx, x, axes, correction, keepdim):
+    def forward(ctx, x, axes, correction, keepdim, all_dims):
         xp = backend.array_module(x)
-        mean = x.mean(axis=axes, keepdims=True)
-        centered = x - mean
-        n = _count(x.shape, axes)
+        centered = x - x.mean(axis=axes, keepdims=True)
         ctx.save_for_backward(centered)
-        ctx.axes, ctx.keepdim, ctx.denom = axes, keepdim, builtins.max(n - correction, 0)
+        ctx.axes, ctx.keepdim, ctx.all_dims = axes, keepdim, all_dims
+        ctx.dof = _count(x.shape, axes) - correction
         with _quiet(xp):
-            return (centered * centered).sum(axis=axes, keepdims=keepdim) / ctx.denom
+            return (centered * centered).sum(axis=axes, keepdims=keepdim) / builtins.max(
+                ctx.dof, 0)
 
     @staticmethod
     def backward(ctx, grad):
         (centered,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
         g = _expand_back(grad, ctx.axes, ctx.keepdim)
-        return (g * centered * (2.0 / ctx.denom if ctx.denom else float("inf")),)
+        with _quiet(xp):  # inf * 0 = NaN is the intended result at dof == 0
+            if ctx.all_dims and ctx.dof <= 0:
+                return (g * xp.where(centered == 0, float("nan"), float("inf")).astype(g.dtype),)
+            return (g * centered * (2.0 / ctx.dof if ctx.dof else float("inf")),)
+
+
+class Std(Op):
+    """out = sqrt(var);  d/dx = var's gradient for grad / (2 out), taken as 0 where out == 0
+    (torch's choice: a constant input gets a zero gradient, not NaN)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, correction, keepdim, all_dims):
+        xp = backend.array_module(x)
+        out = xp.sqrt(Var.forward(ctx, x, axes, correction, keepdim, all_dims))
+        ctx.out = out
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        with _quiet(xp):
+            grad_var = xp.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype)
+        return Var.backward(ctx, grad_var)
 
 
 def _quiet(xp):
@@ -228,11 +257,15 @@ class Cumsum(Op):
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
+        if x.ndim == 0:  # NumPy's cumsum would flatten a 0-dim array to shape (1,)
+            return x.copy()
         return backend.array_module(x).cumsum(x, axis=axis)
 
     @staticmethod
     def backward(ctx, grad):
         xp = backend.array_module(grad)
+        if grad.ndim == 0:
+            return (grad,)
         a = ctx.axis
         return (xp.flip(xp.cumsum(xp.flip(grad, axis=a), axis=a), axis=a),)
 
@@ -282,7 +315,7 @@ class ReduceLogic(Op):
     def forward(ctx, x, fn, axes, keepdim):
         xp = backend.array_module(x)
         if fn == "count_nonzero":
-            return xp.count_nonzero(x, axis=axes).astype(xp.int64)
+            return xp.asarray(xp.count_nonzero(x, axis=axes), dtype=xp.int64)
         return getattr(xp, fn)(x, axis=axes, keepdims=keepdim)
 
 
@@ -291,7 +324,8 @@ def _axes(input, dim):
     """dim=None (all axes), an int or a sequence -> a sorted tuple of axes."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return tuple(range(input.dim()))
-    return normalize_dims(dim, input.dim())
+    axes = normalize_dims(dim, input.dim())  # validates: a 0-dim tensor accepts 0 and -1
+    return axes if input.dim() else ()
 
 
 def _maybe_cast(input, dtype):
@@ -323,7 +357,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is None and not input.dtype.is_floating_point:
         input = cast(input, dtypes.int64)
     axis = None if dim is None else normalize_dims(dim, input.dim())[0]
-    return Prod.apply(input, axis, keepdim)
+    return Prod.apply(input, axis if input.dim() else None, keepdim)
 
 
 def _correction(unbiased, correction):
@@ -335,13 +369,15 @@ def _correction(unbiased, correction):
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
         dim, unbiased = None, dim
-    return Var.apply(input, _axes(input, dim), _correction(unbiased, correction), keepdim)
+    return Var.apply(input, _axes(input, dim), _correction(unbiased, correction), keepdim,
+                     dim is None or input.dim() == 0)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    from .elementwise import sqrt
-
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return Std.apply(input, _axes(input, dim), _correction(unbiased, correction), keepdim,
+                     dim is None or input.dim() == 0)
 
 
 def _max_min(input, dim, keepdim, largest, name):

@@ -35,6 +35,8 @@ def normalize_dims(dims, ndim):
 
 def _sizes(args):
     """Accept f(2, 3) and f((2, 3)) / f([2, 3]) / f(torch.Size)."""
+    if not args:  # x.view() is a mistake; the empty shape is written x.view(())
+        raise TypeError("missing the sizes: pass them as ints or one tuple, e.g. (2, 3) or ()")
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
     return tuple(operator.index(a) for a in args)
@@ -98,7 +100,10 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
-    return reshape(input, shape[:s] + (-1 if 0 not in shape[s:e + 1] else 0,) + shape[e + 1:])
+    merged = 1
+    for n in shape[s:e + 1]:  # an explicit size: -1 can't be inferred when numel is 0
+        merged *= n
+    return reshape(input, shape[:s] + (merged,) + shape[e + 1:])
 
 
 def unflatten(input, dim, sizes):
@@ -290,7 +295,7 @@ def cat(tensors, dim=0):
     tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    tensors, _ = promote(*tensors)
+    tensors, _ = promote(*tensors, broadcast=False)
     ref = tensors[0]
     axis = normalize_dim(dim, ref.dim())
     for i, t_ in enumerate(tensors):
@@ -365,8 +370,9 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input.shape[normalize_dim(dim, input.dim())]
-    size = -(-n // chunks) if n else 1
-    return split(input, max(size, 1), dim)
+    if n == 0:  # torch returns `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-n // chunks), dim)
 
 
 def unbind(input, dim=0):
