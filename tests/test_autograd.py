@@ -200,6 +200,21 @@ def test_variable_alias():
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
 
 
+def test_variable_is_a_new_leaf_and_leaves_its_data_alone():
+    # seed 000: `variable = Variable(tensor, requires_grad=True)`, later `Variable(tensor)`
+    for lib in LIBS:
+        t = lib.tensor([1.0, 2.0])
+        v = lib.autograd.Variable(t, requires_grad=True)
+        assert v is not t and v.requires_grad and v.is_leaf and not t.requires_grad
+        assert not lib.autograd.Variable(t).requires_grad
+        assert not lib.autograd.Variable(v).requires_grad   # a detached alias
+        with lib.no_grad():
+            v.add_(1)                                       # shares t's memory
+        assert t.tolist() == [2.0, 3.0]
+        with pytest.raises(TypeError, match="Variable data has to be a tensor, but got list"):
+            lib.autograd.Variable([1, 2])
+
+
 # ---- in-place checks ------------------------------------------------------------------------------------
 def test_inplace_on_saved_tensor_raises_at_backward():
     for lib in LIBS:

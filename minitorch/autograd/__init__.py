@@ -10,10 +10,14 @@ from .gradcheck import GradcheckError, gradcheck
 
 
 def Variable(data, requires_grad=False, volatile=False):
-    """The pre-0.4 wrapper old tutorials use; today it just returns the tensor."""
-    if requires_grad:
-        data.requires_grad_(True)
-    return data
+    """The pre-0.4 wrapper old tutorials use: a new leaf sharing `data`'s memory.
+
+    Like torch, it never changes `data` itself: `Variable(t, requires_grad=True)` leaves
+    `t.requires_grad` False, and `Variable(t)` is a detached alias that does not require grad.
+    """
+    if not isinstance(data, tensor_module.Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    return data.detach().requires_grad_(requires_grad)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None):
