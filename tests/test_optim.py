@@ -345,6 +345,15 @@ def test_defaults_and_repr_match_torch():
     assert optim.AdamW([minitorch.zeros(1, requires_grad=True)]).defaults["weight_decay"] == 0.01
 
 
+@pytest.mark.parametrize("name", RICH)
+def test_repr_with_two_groups_matches_torch(name):
+    # seed 000 prints optimizers built with per-group learning rates
+    def build(lib):
+        w, b = lib.zeros(2, requires_grad=True), lib.zeros(1, requires_grad=True)
+        return getattr(lib.optim, name)([{"params": [w]}, {"params": [b], "lr": 0.5}])
+    assert repr(build(minitorch)) == repr(build(torch))
+
+
 @pytest.mark.parametrize("make, error, message", [
     (lambda o, p: o.SGD([]), ValueError, "optimizer got an empty parameter list"),
     (lambda o, p: o.SGD(p, lr=-1), ValueError, "Invalid learning rate: -1"),
@@ -367,7 +376,8 @@ def test_defaults_and_repr_match_torch():
     (lambda o, p: o.Adadelta(p, rho=1.5), ValueError, "Invalid rho value: 1.5"),
     (lambda o, p: o.SGD([{"params": p}, {"params": p[:1]}]), ValueError,
      "some parameters appear in more than one parameter group"),
-    (lambda o, p: o.SGD(p[0]), TypeError, "should be an iterable of Tensors or dicts"),
+    (lambda o, p: o.SGD(p[0].float()), TypeError,
+     "should be an iterable of Tensors or dicts, but got .*torch.FloatTensor"),
     (lambda o, p: o.SGD([{"params": set(p)}]), TypeError, "ordered collections"),
     (lambda o, p: o.SGD([p[0] * 2]), ValueError, "can't optimize a non-leaf Tensor"),
     (lambda o, p: o.SGD([1.0]), TypeError, "optimizer can only optimize Tensors"),

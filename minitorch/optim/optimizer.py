@@ -58,7 +58,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors "
-                f"or dicts, but got {type(params).__module__}.{type(params).__name__}")
+                f"or dicts, but got {params.type()}")
         self.state = defaultdict(dict)
         self.param_groups = []
         param_groups = list(params)
@@ -83,13 +83,14 @@ class Optimizer:
                     param_state["step"] = _step_tensor(float(param_state["step"]))
 
     def __repr__(self):
-        lines = [self.__class__.__name__ + " ("]
+        # torch's layout: each group starts on a new line, so groups are blank-line separated
+        text = self.__class__.__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
+            text += f"\nParameter Group {i}\n"
             for key in sorted(group.keys()):
                 if key != "params":
-                    lines.append(f"    {key}: {group[key]}")
-        return "\n".join(lines) + "\n)"
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
 
     # ---- groups -----------------------------------------------------------------------
     def add_param_group(self, param_group):
