@@ -210,6 +210,44 @@ def test_repr_matches_torch(values, dtype):
     assert mine == ref.replace("torch.", "minitorch.")
 
 
+def _repr_layout_cases():
+    rng = np.random.RandomState(0)
+    return {
+        "arange200_float": np.arange(200, dtype=np.float32),     # seed: long 1-D prints
+        "arange200_int": np.arange(200),
+        "softplus_11": np.log1p(np.exp(np.linspace(-5, 5, 11))).astype(np.float32),
+        "randn_4x30": rng.randn(4, 30).astype(np.float32),
+        "randn_2000_summarized": rng.randn(2000).astype(np.float32),
+        "randn_3x4x100_summarized": rng.randn(3, 4, 100).astype(np.float32),
+        "int_2x1000_summarized": np.arange(2000).reshape(2, 1000),
+        "sci_signed": np.array([-1e-8, 1.0], np.float32),
+        "wide_fixed": rng.rand(40).astype(np.float32) * 1e5,
+        "ints_signed": rng.randint(-1000, 1000, 50),
+        "bools": rng.rand(33) > 0.5,
+        "nonfinite": np.array([np.nan, np.inf, -np.inf, 1.5], np.float32),
+        "int_mode_nonfinite": np.array([np.nan, 2.0, -3.0], np.float32),
+        "float64_sci_summarized": np.arange(2000, dtype=np.float64).reshape(40, 50) / 7,
+        "image_1x1x28x28": rng.randn(1, 1, 28, 28).astype(np.float32),
+        "float64_60_dtype_suffix": np.ones(60),
+        "empty_int": np.zeros((0,), np.int64),
+        "empty_2x0_int32": np.zeros((2, 0), np.int32),
+        "int_4d": np.arange(12).reshape(1, 1, 3, 4),
+        "float16": (rng.randn(30) * 100).astype(np.float16),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_repr_layout_cases()))
+def test_repr_layout_matches_torch(case):
+    """Line wrapping, summarization and number format follow torch/_tensor_str.py."""
+    arr = _repr_layout_cases()[case]
+    mine = repr(minitorch.from_numpy(arr.copy()))
+    ref = repr(torch.from_numpy(arr.copy()))
+    assert mine == ref.replace("torch.", "minitorch.")
+    mine = repr(minitorch.from_numpy(arr.astype(np.float64)).requires_grad_())
+    ref = repr(torch.from_numpy(arr.astype(np.float64)).requires_grad_())
+    assert mine == ref.replace("torch.", "minitorch.")
+
+
 def test_repr_shows_grad_fn_and_requires_grad():
     x = minitorch.tensor([1.0, 2.0], requires_grad=True)
     assert repr(x) == "tensor([1., 2.], requires_grad=True)"
