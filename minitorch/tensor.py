@@ -297,11 +297,11 @@ class Tensor(TensorMethods):
                 dev = a
         out = self
         if dt is not None and dtypes.to_dtype(dt) != self.dtype:
-            out = ops.elementwise.cast(out, dtypes.to_dtype(dt))
+            out = ops.promotion.cast(out, dtypes.to_dtype(dt))
         if dev is not None:
             dev = backend.as_device(dev)
             if dev != out.device:
-                out = ops.elementwise.to_device(out, dev)
+                out = ops.promotion.to_device(out, dev)
         return out
 
     def cuda(self, device=None, non_blocking=False):

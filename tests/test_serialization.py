@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minitorch
-from minitorch import backend, serialization
+from minitorch import backend, serialization, serialization_format
 from minitorch.serialization import load, save
 
 ALL_DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
@@ -132,8 +132,8 @@ def test_a_crash_during_the_write_leaves_the_old_file_intact(tmp_path, monkeypat
             raise OSError("disk full (simulated)")
         return real(array)
 
-    real = serialization._tensor_bytes
-    monkeypatch.setattr(serialization, "_tensor_bytes", exploding)
+    real = serialization_format.tensor_bytes
+    monkeypatch.setattr(serialization_format, "tensor_bytes", exploding)
     with pytest.raises(OSError, match="simulated"):
         save({"w": minitorch.ones(3), "b": minitorch.ones(1)}, path)
     assert path.read_bytes() == before
@@ -195,12 +195,12 @@ def test_a_malicious_pickle_is_not_executed(tmp_path):
 
 
 def _write_with_device(path, obj, device):
-    header, arrays = serialization._encode(obj)
+    header, arrays = serialization_format.encode(obj)
     meta = header["__metadata__"]
     meta[serialization.STRUCTURE_KEY] = meta[serialization.STRUCTURE_KEY].replace(
         '"device":"cpu"', f'"device":"{device}"')
     with open(path, "wb") as f:
-        serialization._write_safetensors(f, header, arrays)
+        serialization_format.write_safetensors(f, header, arrays)
 
 
 def test_map_location(tmp_path):

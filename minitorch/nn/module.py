@@ -6,36 +6,18 @@ A Module keeps three ordered registries, filled by plain attribute assignment:
   _modules     name -> Module (or None)        `self.fc = Linear(4, 2)`
 Everything else (recursion, state_dict, moving to a device, repr) walks these.
 state_dict/load_state_dict live in `state_dict.py` (StateDictMixin), and moving to a
-device or dtype (`to`, `cuda`, `double`, ...) in `conversion.py` (ConversionMixin).
+device or dtype (`to`, `cuda`, `double`, ...) in `conversion.py` (ConversionMixin), and
+registering forward hooks in `hooks.py` (HooksMixin); `__call__` runs them around forward.
 """
 from __future__ import annotations
 
-import itertools
 from collections import OrderedDict
 
 from ..tensor import Tensor
 from .conversion import ConversionMixin
+from .hooks import HooksMixin
 from .parameter import Parameter
 from .state_dict import StateDictMixin, typename
-
-
-class RemovableHandle:
-    """Returned by the register_*_hook methods; `handle.remove()` unregisters."""
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks_dict):
-        self.hooks_dict = hooks_dict
-        self.id = next(RemovableHandle._next_id)
-
-    def remove(self):
-        self.hooks_dict.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def _addindent(text, num_spaces):
@@ -49,7 +31,7 @@ def _addindent(text, num_spaces):
                                      for line in lines)
 
 
-class Module(StateDictMixin, ConversionMixin):
+class Module(StateDictMixin, ConversionMixin, HooksMixin):
     """Base class for all neural network modules; subclass it and define `forward`.
 
     >>> class Net(Module):
@@ -331,30 +313,7 @@ class Module(StateDictMixin, ConversionMixin):
                 p.grad.detach_()
                 p.grad.zero_()
 
-    # ---- calling and hooks -------------------------------------------------------------
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        """`hook(module, args)` runs before forward; a non-None result replaces args
-        (with_kwargs: `hook(module, args, kwargs)` returning (args, kwargs))."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_pre_hooks_with_kwargs.add(handle.id)
-        if prepend:
-            self._forward_pre_hooks.move_to_end(handle.id, last=False)
-        return handle
-
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
-                              always_call=False):
-        """`hook(module, args, output)` runs after forward; a non-None result replaces
-        the output (with_kwargs: `hook(module, args, kwargs, output)`)."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
-        if with_kwargs:
-            self._forward_hooks_with_kwargs.add(handle.id)
-        if prepend:
-            self._forward_hooks.move_to_end(handle.id, last=False)
-        return handle
-
+    # ---- calling (the hooks are registered in hooks.py) ----------------------------
     def __call__(self, *args, **kwargs):
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:

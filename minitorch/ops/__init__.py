@@ -2,29 +2,46 @@
 
 This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...); they are
 `minitorch.add`, ... and the Tensor methods of the same name.
+
+  promotion.py   torch's type promotion; cast, to_device
+  arithmetic.py  add sub mul div remainder pow lerp
+  unary.py       exp log sqrt trig rounding abs, relu sigmoid tanh
+  comparison.py  maximum minimum where clamp, eq lt ..., logical ops, isnan
+  fill.py        what fill_ and copy_ write
+  reduce.py      sum mean prod var std norm all any cumsum
+  minmax.py      max min amax amin argmax argmin
+  softmax.py     softmax log_softmax logsumexp
+  shape.py, indexing.py, matmul.py, and the nn ops: nn_ops.py conv.py pool.py loss.py ...
 """
-from . import elementwise, indexing, matmul, reduce, shape  # noqa: F401
-from .elementwise import (  # noqa: F401
-    abs, add, addcdiv, addcmul, allclose, cast, ceil, clamp, clip, copy_from, cos, div,
-    divide, eq, equal, exp, floor, floor_divide, full_like_of, ge, greater, greater_equal,
-    gt, isclose, isfinite, isinf, isnan, le, lerp, less, less_equal, log, log1p, log2,
-    logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg,
-    negative, not_equal, pow, reciprocal, relu, remainder, round, rsqrt, sigmoid, sign, sin,
-    sqrt, square, sub, tanh, to_device, true_divide, where,
+# ruff: noqa: I001  (the names are grouped compactly by submodule, not one per line)
+from . import arithmetic, comparison, fill, indexing, minmax, promotion, reduce, shape, unary  # noqa: F401
+from .arithmetic import (  # noqa: F401
+    add, addcdiv, addcmul, div, divide, floor_divide, lerp, mul, pow, remainder, sub,
+    true_divide,
 )
+from .comparison import (  # noqa: F401
+    allclose, clamp, clip, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite,
+    isinf, isnan, le, less, less_equal, logical_and, logical_not, logical_or, logical_xor,
+    lt, maximum, minimum, ne, not_equal, where,
+)
+from .fill import copy_from, full_like_of  # noqa: F401
 from .indexing import (  # noqa: F401
     gather, getitem, index_fill, index_put, index_select, masked_fill, masked_select,
     nonzero, scatter, scatter_add,
 )
 from .matmul import bmm, dot, matmul, mm  # noqa: F401
-from .reduce import (  # noqa: F401
-    all, amax, amin, any, argmax, argmin, count_nonzero, cumsum, log_softmax, logsumexp,
-    max, mean, min, norm, prod, softmax, std, sum, var,
-)
+from .minmax import amax, amin, argmax, argmin, max, min  # noqa: F401
+from .promotion import cast, to_device  # noqa: F401
+from .reduce import all, any, count_nonzero, cumsum, mean, norm, prod, std, sum, var  # noqa: F401
 from .shape import (  # noqa: F401
     broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, expand, flatten, flip,
     permute, repeat, reshape, split, squeeze, stack, swapaxes, t, transpose, unbind,
     unflatten, unsqueeze, view,
+)
+from .softmax import log_softmax, logsumexp, softmax  # noqa: F401
+from .unary import (  # noqa: F401
+    abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
+    rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
 )
 
 subtract, multiply = sub, mul

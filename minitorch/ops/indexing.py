@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import backend, dtypes
 from ..autograd.function import Op
+from .promotion import cast
 from .shape import normalize_dim
 
 
@@ -197,8 +198,6 @@ def index_put(input, index, value):
             raise RuntimeError("Expected all tensors to be on the same device, but found at "
                                f"least two devices, {input.device} and {value.device}!")
         if value.dtype != input.dtype:
-            from .elementwise import cast
-
             value = cast(value, input.dtype)
     return IndexPut.apply(input, value, idx)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..autograd.function import Op
-from .elementwise import _quiet
+from .arithmetic import _quiet
 
 
 def _rows_first(x, target):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..autograd.function import Op
-from .elementwise import promote
+from .promotion import promote
 
 
 class Matmul(Op):

@@ -2,7 +2,7 @@
 activations, linear, embedding, dropout, batch norm, interpolation and padding.
 
 relu, sigmoid, tanh, softmax and log_softmax live with the other elementwise and
-reduction ops (ops/elementwise.py, ops/reduce.py). Every forward here gets xp arrays and
+reduction ops (ops/unary.py, ops/softmax.py). Every forward here gets xp arrays and
 runs on NumPy and CuPy alike; Python-float constants keep float32 data float32.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import math
 
 from .. import backend
 from ..autograd.function import Op
-from .elementwise import _sigmoid
 from .indexing import scatter_add_into
+from .unary import _sigmoid
 
 # ---- erf (for the exact GELU) ---------------------------------------------------------------
 # NumPy has no erf. These are the rational approximations of the Cephes library (ndtr.c),

@@ -1,19 +1,17 @@
-"""Reductions: sum, mean, prod, var/std, max/min, logsumexp, softmax, cumsum, norm.
+"""Reductions: sum, mean, prod, var/std, norm, all/any, and the scan cumsum.
+
+max/min/argmax live in minmax.py, softmax/log_softmax/logsumexp in softmax.py.
 
 Notation: `axes` is a tuple of non-negative axes being reduced; backward re-inserts the
 reduced axes (`_expand_back`) so the gradient broadcasts against the input.
 """
 from __future__ import annotations
 
-import builtins
-from collections import namedtuple
-
 from .. import backend, dtypes
 from ..autograd.function import Op
-from .elementwise import cast
+from .arithmetic import _quiet
+from .promotion import cast
 from .shape import normalize_dims
-
-values_indices = namedtuple("return_types", ["values", "indices"])
 
 
 def _expand_back(grad, axes, keepdim):
@@ -109,7 +107,7 @@ class Var(Op):
         ctx.axes, ctx.keepdim, ctx.all_dims = axes, keepdim, all_dims
         ctx.dof = _count(x.shape, axes) - correction
         with _quiet(xp):
-            return (centered * centered).sum(axis=axes, keepdims=keepdim) / builtins.max(
+            return (centered * centered).sum(axis=axes, keepdims=keepdim) / max(
                 ctx.dof, 0)
 
     @staticmethod
@@ -140,115 +138,6 @@ class Std(Op):
         with _quiet(xp):
             grad_var = xp.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype)
         return Var.backward(ctx, grad_var)
-
-
-def _quiet(xp):
-    import contextlib
-
-    return xp.errstate(divide="ignore", invalid="ignore") if hasattr(xp, "errstate") \
-        else contextlib.nullcontext()
-
-
-class MaxMinDim(Op):
-    """(values, indices) of max/min along one axis; the gradient goes only to the index
-    returned (the first extreme element, like torch), never split between ties."""
-
-    @staticmethod
-    def forward(ctx, x, axis, keepdim, largest):
-        xp = backend.array_module(x)
-        idx = (xp.argmax if largest else xp.argmin)(x, axis=axis, keepdims=True)
-        values = xp.take_along_axis(x, idx, axis=axis)
-        ctx.axis, ctx.shape = axis, x.shape
-        ctx.save_for_backward(idx)
-        if not keepdim:
-            values, idx = values.squeeze(axis), idx.squeeze(axis)
-        ctx.keepdim = keepdim
-        return values, idx.astype(xp.int64)
-
-    @staticmethod
-    def backward(ctx, grad, _grad_idx=None):
-        (idx,) = ctx.saved_tensors
-        xp = backend.array_module(grad)
-        g = grad if ctx.keepdim else xp.expand_dims(grad, ctx.axis)
-        n = ctx.shape[ctx.axis]
-        positions = xp.arange(n).reshape((n,) + (1,) * (len(ctx.shape) - ctx.axis - 1))
-        return ((positions == idx) * g,)
-
-
-class AmaxAmin(Op):
-    """max/min over axes without indices; ties share the gradient evenly (torch's amax)."""
-
-    @staticmethod
-    def forward(ctx, x, axes, keepdim, largest):
-        out = (x.max if largest else x.min)(axis=axes, keepdims=True)
-        ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
-        return out if keepdim else out.squeeze(axes)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        mask = (x == out).astype(grad.dtype)
-        count = mask.sum(axis=ctx.axes, keepdims=True)
-        return (_expand_back(grad, ctx.axes, ctx.keepdim) * mask / count,)
-
-
-class LogSumExp(Op):
-    """out = log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (no overflow);
-    d/dx = softmax(x)."""
-
-    @staticmethod
-    def forward(ctx, x, axes, keepdim):
-        xp = backend.array_module(x)
-        m = x.max(axis=axes, keepdims=True)
-        m = xp.where(xp.isfinite(m), m, 0)
-        out = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
-        ctx.save_for_backward(x, out)
-        ctx.axes, ctx.keepdim = axes, keepdim
-        return out if keepdim else out.squeeze(axes)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, out = ctx.saved_tensors
-        xp = backend.array_module(grad)
-        return (_expand_back(grad, ctx.axes, ctx.keepdim) * xp.exp(x - out),)
-
-
-class Softmax(Op):
-    """out = exp(x - max) / sum(exp(x - max));  d/dx = out * (grad - sum(grad * out))."""
-
-    @staticmethod
-    def forward(ctx, x, axis):
-        xp = backend.array_module(x)
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
-        out = e / e.sum(axis=axis, keepdims=True)
-        ctx.save_for_backward(out)
-        ctx.axis = axis
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return (out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)),)
-
-
-class LogSoftmax(Op):
-    """out = x - logsumexp(x);  d/dx = grad - softmax(x) * sum(grad)."""
-
-    @staticmethod
-    def forward(ctx, x, axis):
-        xp = backend.array_module(x)
-        shifted = x - x.max(axis=axis, keepdims=True)
-        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
-        ctx.save_for_backward(out)
-        ctx.axis = axis
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        xp = backend.array_module(grad)
-        return (grad - xp.exp(out) * grad.sum(axis=ctx.axis, keepdims=True),)
 
 
 class Cumsum(Op):
@@ -329,11 +218,7 @@ def _axes(input, dim):
 
 
 def _maybe_cast(input, dtype):
-    if dtype is not None:
-        return cast(input, dtype)
-    if input.dtype is dtypes.bool or not input.dtype.is_floating_point:
-        return input
-    return input
+    return cast(input, dtype) if dtype is not None else input
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -380,81 +265,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
                      dim is None or input.dim() == 0)
 
 
-def _max_min(input, dim, keepdim, largest, name):
-    if isinstance(dim, (int,)) and not isinstance(dim, bool):
-        if input.numel() == 0:
-            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
-        axis = normalize_dims(dim, input.dim())[0] if input.dim() else None
-        if axis is None:
-            return values_indices(input.clone(), input.new_zeros(()).long())
-        values, idx = MaxMinDim.apply(input, axis, keepdim, largest)
-        return values_indices(values, idx)
-    if hasattr(dim, "_data"):  # max(a, b): elementwise
-        from .elementwise import maximum, minimum
-
-        return (maximum if largest else minimum)(input, dim)
-    if input.numel() == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                           "input.numel() == 0. Specify the reduction dim with the 'dim' "
-                           "argument.")
-    return AmaxAmin.apply(input, _axes(input, None), False, largest)
-
-
-def max(input, dim=None, keepdim=False):
-    """max(x) -> the largest value; max(x, dim) -> (values, indices); max(a, b) elementwise."""
-    return _max_min(input, dim, keepdim, True, "max")
-
-
-def min(input, dim=None, keepdim=False):
-    return _max_min(input, dim, keepdim, False, "min")
-
-
-def amax(input, dim=(), keepdim=False):
-    return AmaxAmin.apply(input, _axes(input, dim), keepdim, True)
-
-
-def amin(input, dim=(), keepdim=False):
-    return AmaxAmin.apply(input, _axes(input, dim), keepdim, False)
-
-
-def argmax(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, "argmax")
-
-
-def argmin(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, "argmin")
-
-
-def _arg(input, dim, keepdim, fn):
-    from ..tensor import Tensor
-
-    xp = backend.array_module(input._data)
-    if dim is None:
-        out = getattr(xp, fn)(input._data.reshape(-1))
-        if keepdim:
-            out = out.reshape((1,) * input.dim())
-    else:
-        axis = normalize_dims(dim, input.dim())[0]
-        out = getattr(xp, fn)(input._data, axis=axis, keepdims=keepdim)
-    return Tensor._wrap(xp.asarray(out, dtype=xp.int64))
-
-
-def logsumexp(input, dim, keepdim=False):
-    return LogSumExp.apply(_float(input), _axes(input, dim), keepdim)
-
-
 def _float(input):
     return input if input.dtype.is_floating_point else cast(input, dtypes.get_default_dtype())
-
-
-def softmax(input, dim, dtype=None):
-    input = cast(input, dtype) if dtype is not None else _float(input)
-    return Softmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
-
-
-def log_softmax(input, dim, dtype=None):
-    input = cast(input, dtype) if dtype is not None else _float(input)
-    return LogSoftmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
 
 
 def cumsum(input, dim, *, dtype=None):

@@ -9,6 +9,7 @@ import operator
 
 from .. import backend
 from ..autograd.function import Op
+from .promotion import promote
 
 
 def normalize_dim(dim, ndim):
@@ -290,8 +291,6 @@ class Cat(Op):
 
 
 def cat(tensors, dim=0):
-    from .elementwise import promote
-
     tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")

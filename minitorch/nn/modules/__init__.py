@@ -5,9 +5,7 @@ from .activation import (  # noqa: F401
     PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin, Softplus, Softsign, Tanh, Threshold,
 )
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d  # noqa: F401
-from .container import (  # noqa: F401
-    ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential,
-)
+from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
 from .embedding import Embedding  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
@@ -17,6 +15,7 @@ from .loss import (  # noqa: F401
     NLLLoss, SmoothL1Loss,
 )
 from .normalization import LayerNorm  # noqa: F401
+from .parameter_containers import ParameterDict, ParameterList  # noqa: F401
 from .upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401
 from .conv import Conv2d, ConvTranspose2d  # noqa: F401
 from .pooling import (  # noqa: F401

@@ -1,0 +1,239 @@
+"""Arithmetic: add, sub, mul, div (and its rounding modes), remainder, pow, lerp."""
+from __future__ import annotations
+
+import contextlib
+
+from .. import backend, dtypes
+from ..autograd.function import Op
+from .promotion import _is_tensor, _scalar_as_array, cast, promote
+
+
+class Add(Op):
+    """out = a + alpha * b;  d/da = grad,  d/db = alpha * grad."""
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
+
+
+class Sub(Op):
+    """out = a - alpha * b;  d/da = grad,  d/db = -alpha * grad."""
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad if ctx.alpha == 1 else grad * -ctx.alpha
+
+
+class Mul(Op):
+    """out = a * b;  d/da = grad * b,  d/db = grad * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Op):
+    """out = a / b;  d/da = grad / b,  d/db = -grad * a / b**2."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[:2]
+        grad_a = grad / b if need_a else None
+        grad_b = -grad * a / (b * b) if need_b else None
+        return grad_a, grad_b
+
+
+class RoundedDiv(Op):
+    """Division with rounding ('trunc' or 'floor'): piecewise constant, so the gradient is 0."""
+
+    @staticmethod
+    def forward(ctx, a, b, mode):
+        xp = backend.array_module(a if hasattr(a, "shape") else b)
+        ctx.shapes = (getattr(a, "shape", ()), getattr(b, "shape", ()))
+        if mode == "floor":
+            return xp.floor_divide(a, b)
+        q = xp.trunc(xp.true_divide(a, b))
+        return q if q.dtype == xp.result_type(a, b) else q.astype(xp.result_type(a, b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = backend.array_module(grad)
+        return xp.zeros_like(grad), xp.zeros_like(grad)
+
+
+class Remainder(Op):
+    """Python-style modulo (sign of the divisor); d/da = grad, d/db = -floor(a/b) * grad."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = backend.array_module(a if hasattr(a, "shape") else b)
+        ctx.save_for_backward(a, b)
+        return xp.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        return grad, -grad * xp.floor_divide(a, b)
+
+
+class Pow(Op):
+    """out = a ** b;  d/da = b * a**(b-1),  d/db = out * log(a) (0 where a == 0 and b >= 0,
+    the limit torch uses, so x**2 at x=0 gives no NaN)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = backend.array_module(a if hasattr(a, "shape") else b)
+        out = xp.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        need_a, need_b = ctx.needs_input_grad[:2]
+        grad_a = grad_b = None
+        with _quiet(xp):  # 0 ** negative = inf and log(0) are expected (torch gives them too)
+            if need_a:
+                if isinstance(b, (int, float)):
+                    grad_a = grad * b * a ** (b - 1) if b != 0 else grad * 0
+                else:
+                    grad_a = grad * xp.where(b == 0, 0, b * xp.power(a, b - 1))
+            if need_b:
+                grad_b = grad * xp.where((a == 0) & (b >= 0), 0, out * xp.log(a))
+        return grad_a, grad_b
+
+
+
+def _quiet(xp):
+    """Silence NumPy's divide/invalid warnings where inf/NaN are expected and masked
+    (CuPy never warns and has no errstate)."""
+    return xp.errstate(divide="ignore", invalid="ignore") if hasattr(xp, "errstate") \
+        else contextlib.nullcontext()
+
+
+class Lerp(Op):
+    """out = a + w * (b - a)."""
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w)
+        return a + w * (b - a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, w = ctx.saved_tensors
+        return grad * (1 - w), grad * w, grad * (b - a)
+
+
+
+# ---- the tensor-level functions (minitorch.add, Tensor.add, ...) --------------------------------
+def add(input, other, *, alpha=1):
+    (a, b), _ = promote(input, other)
+    return Add.apply(a, b, alpha=alpha)
+
+
+def _is_bool(x):
+    return isinstance(x, bool) or (_is_tensor(x) and x.dtype is dtypes.bool)
+
+
+def sub(input, other, *, alpha=1):
+    if _is_bool(input) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(input) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+    (a, b), _ = promote(input, other)
+    return Sub.apply(a, b, alpha=alpha)
+
+
+def _check_integer_division(b, dt, name):
+    """torch raises for an integer division by zero (NumPy would warn and give 0)."""
+    if dt is dtypes.bool:
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
+    if dt.is_floating_point:
+        return
+    zero = (b == 0) if not _is_tensor(b) else bool((b._data == 0).any())
+    if zero:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def mul(input, other):
+    (a, b), _ = promote(input, other)
+    return Mul.apply(a, b)
+
+
+def div(input, other, rounding_mode=None):
+    if rounding_mode is None:
+        (a, b), _ = promote(input, other, to_float=True)
+        return Div.apply(a, b)
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                         f"but found '{rounding_mode}'")
+    (a, b), dt = promote(input, other)
+    _check_integer_division(b, dt, "div_" + rounding_mode)
+    return RoundedDiv.apply(a, b, rounding_mode)
+
+
+true_divide = divide = div
+
+
+def floor_divide(input, other):
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other):
+    (a, b), dt = promote(input, other)
+    _check_integer_division(b, dt, "remainder")
+    return Remainder.apply(a, b)
+
+
+def pow(input, exponent):
+    if not _is_tensor(input):  # scalar ** tensor
+        input = _scalar_as_array(input, promote(exponent, input)[0][0])
+    (a, b), dt = promote(input, exponent)
+    if dt is dtypes.bool:
+        if _is_tensor(b):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return cast(Pow.apply(cast(a, dtypes.int64), int(b)), dtypes.bool)  # x ** True
+    return Pow.apply(a, b)
+
+
+def lerp(input, end, weight):
+    (a, b, w), _ = promote(input, end, weight)
+    return Lerp.apply(a, b, w)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return add(input, mul(tensor1, tensor2), alpha=value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return add(input, div(tensor1, tensor2), alpha=value)
+

@@ -1,0 +1,214 @@
+"""Comparisons and selection: maximum/minimum, where, clamp, eq/lt/..., logical ops,
+isnan/isinf, allclose."""
+from __future__ import annotations
+
+from .. import backend, dtypes
+from ..autograd.function import Op
+from .indexing import nonzero
+from .promotion import _is_tensor, _scalar_as_array, cast, promote
+
+
+class Maximum(Op):
+    """out = max(a, b); at a tie torch gives half the gradient to each input."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = backend.array_module(a)
+        ctx.save_for_backward(a, b)
+        return xp.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        share = (a > b) + 0.5 * (a == b)
+        return grad * share.astype(grad.dtype), grad * (1 - share).astype(grad.dtype)
+
+
+class Minimum(Op):
+    """out = min(a, b); at a tie torch gives half the gradient to each input."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = backend.array_module(a)
+        ctx.save_for_backward(a, b)
+        return xp.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        share = (a < b) + 0.5 * (a == b)
+        return grad * share.astype(grad.dtype), grad * (1 - share).astype(grad.dtype)
+
+
+class Where(Op):
+    """out = cond ? a : b;  the gradient goes to the branch that was taken."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        xp = backend.array_module(cond)
+        ctx.save_for_backward(cond)
+        return xp.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        zero = xp.zeros((), dtype=grad.dtype)
+        return None, xp.where(cond, grad, zero), xp.where(cond, zero, grad)
+
+
+class Clamp(Op):
+    """out = min(max(x, lo), hi); lo/hi are None, Python numbers or arrays.
+
+    d/dx = grad where lo <= x <= hi (boundary included, as in torch). A tensor bound gets
+    the gradient where it is the output: d/dlo where x < lo (and lo < hi), d/dhi where
+    x > hi (or hi < lo). That is torch's rule; at lo == hi it gives x < lo to neither.
+    """
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        xp = backend.array_module(x)
+        ctx.save_for_backward(x, lo, hi)
+        out = x
+        if lo is not None:
+            out = xp.maximum(out, lo)
+        if hi is not None:
+            out = xp.minimum(out, hi)
+        return out if out is not x else x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, lo, hi = ctx.saved_tensors
+        inside = True
+        if lo is not None:
+            inside = x >= lo
+        if hi is not None:
+            inside = inside & (x <= hi)
+        need_lo, need_hi = ctx.needs_input_grad[1:3]
+        grad_lo = grad_hi = None
+        if need_lo:
+            lo_wins = (x < lo) & (lo < hi) if hi is not None else x < lo
+            grad_lo = grad * lo_wins
+        if need_hi:
+            hi_wins = (x > hi) | (hi < lo) if lo is not None else x > hi
+            grad_hi = grad * hi_wins
+        return grad * inside, grad_lo, grad_hi
+
+
+# ---- comparisons and logic (no gradient) ---------------------------------------------------------
+class Compare(Op):
+    """Elementwise comparison -> bool; not differentiable."""
+
+    @staticmethod
+    def forward(ctx, a, b, fn):
+        xp = backend.array_module(a if hasattr(a, "shape") else b)
+        return getattr(xp, fn)(a, b)
+
+
+class Predicate(Op):
+    """Elementwise test -> bool (isnan, logical_not, ...); not differentiable."""
+
+    @staticmethod
+    def forward(ctx, x, fn):
+        return getattr(backend.array_module(x), fn)(x)
+
+
+# ---- the tensor-level functions (minitorch.where, Tensor.clamp, ...) ---------------------------
+def maximum(input, other):
+    (a, b), _ = promote(input, other)
+    return Maximum.apply(a, b)
+
+
+def minimum(input, other):
+    (a, b), _ = promote(input, other)
+    return Minimum.apply(a, b)
+
+
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    if condition.dtype is not dtypes.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {condition.dtype.name}")
+    (a, b), _ = promote(input, other)
+    if not _is_tensor(a) and not _is_tensor(b):
+        a = _scalar_as_array(a, cast(condition, dtypes.result_type(input, other)))
+    return Where.apply(condition, a, b)
+
+
+def clamp(input, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [v for v in (min, max) if v is not None]
+    (x, *bounds), _ = promote(input, *bounds)
+    lo = bounds.pop(0) if min is not None else None
+    hi = bounds.pop(0) if max is not None else None
+    return Clamp.apply(x, lo, hi)
+
+
+clip = clamp
+
+
+def _comparison(fn_name):
+    def fn(input, other):
+        (a, b), _ = promote(input, other)
+        return Compare.apply(a, b, fn_name)
+
+    fn.__name__ = fn_name
+    return fn
+
+
+eq, ne = _comparison("equal"), _comparison("not_equal")
+lt, le = _comparison("less"), _comparison("less_equal")
+gt, ge = _comparison("greater"), _comparison("greater_equal")
+eq.__name__, ne.__name__, lt.__name__, le.__name__, gt.__name__, ge.__name__ = (
+    "eq", "ne", "lt", "le", "gt", "ge")
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+
+def _logical(fn_name):
+    def fn(input, other):
+        return Compare.apply(input, other, fn_name)
+
+    fn.__name__ = fn_name
+    return fn
+
+
+logical_and, logical_or = _logical("logical_and"), _logical("logical_or")
+logical_xor = _logical("logical_xor")
+
+
+def logical_not(input):
+    return Predicate.apply(input, "logical_not")
+
+
+def isnan(input):
+    return Predicate.apply(input, "isnan")
+
+
+def isinf(input):
+    return Predicate.apply(input, "isinf")
+
+
+def isfinite(input):
+    return Predicate.apply(input, "isfinite")
+
+
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and values."""
+    return input.shape == other.shape and bool(eq(input, other).all())
+
+
+def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False) -> bool:
+    xp = backend.array_module(input._data)
+    return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+    xp = backend.array_module(input._data)
+    from ..tensor import Tensor
+
+    return Tensor._wrap(
+        xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+

@@ -1,0 +1,117 @@
+"""max/min (with indices, along one dim), amax/amin (over dims), argmax/argmin.
+
+The tie rules differ, as in torch: max(dim) sends the gradient to the one index it
+returns; amax/amin and a full max() split it evenly over the tied elements.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+from .. import backend
+from ..autograd.function import Op
+from .comparison import maximum, minimum
+from .reduce import _axes, _expand_back
+from .shape import normalize_dims
+
+values_indices = namedtuple("return_types", ["values", "indices"])
+
+
+class MaxMinDim(Op):
+    """(values, indices) of max/min along one axis; the gradient goes only to the index
+    returned (the first extreme element, like torch), never split between ties."""
+
+    @staticmethod
+    def forward(ctx, x, axis, keepdim, largest):
+        xp = backend.array_module(x)
+        idx = (xp.argmax if largest else xp.argmin)(x, axis=axis, keepdims=True)
+        values = xp.take_along_axis(x, idx, axis=axis)
+        ctx.axis, ctx.shape = axis, x.shape
+        ctx.save_for_backward(idx)
+        if not keepdim:
+            values, idx = values.squeeze(axis), idx.squeeze(axis)
+        ctx.keepdim = keepdim
+        return values, idx.astype(xp.int64)
+
+    @staticmethod
+    def backward(ctx, grad, _grad_idx=None):
+        (idx,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        g = grad if ctx.keepdim else xp.expand_dims(grad, ctx.axis)
+        n = ctx.shape[ctx.axis]
+        positions = xp.arange(n).reshape((n,) + (1,) * (len(ctx.shape) - ctx.axis - 1))
+        return ((positions == idx) * g,)
+
+
+class AmaxAmin(Op):
+    """max/min over axes without indices; ties share the gradient evenly (torch's amax)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, largest):
+        out = (x.max if largest else x.min)(axis=axes, keepdims=True)
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else out.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        mask = (x == out).astype(grad.dtype)
+        count = mask.sum(axis=ctx.axes, keepdims=True)
+        return (_expand_back(grad, ctx.axes, ctx.keepdim) * mask / count,)
+
+
+def _max_min(input, dim, keepdim, largest, name):
+    if isinstance(dim, (int,)) and not isinstance(dim, bool):
+        if input.numel() == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        axis = normalize_dims(dim, input.dim())[0] if input.dim() else None
+        if axis is None:
+            return values_indices(input.clone(), input.new_zeros(()).long())
+        values, idx = MaxMinDim.apply(input, axis, keepdim, largest)
+        return values_indices(values, idx)
+    if hasattr(dim, "_data"):  # max(a, b): elementwise
+        return (maximum if largest else minimum)(input, dim)
+    if input.numel() == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                           "argument.")
+    return AmaxAmin.apply(input, _axes(input, None), False, largest)
+
+
+def max(input, dim=None, keepdim=False):
+    """max(x) -> the largest value; max(x, dim) -> (values, indices); max(a, b) elementwise."""
+    return _max_min(input, dim, keepdim, True, "max")
+
+
+def min(input, dim=None, keepdim=False):
+    return _max_min(input, dim, keepdim, False, "min")
+
+
+def amax(input, dim=(), keepdim=False):
+    return AmaxAmin.apply(input, _axes(input, dim), keepdim, True)
+
+
+def amin(input, dim=(), keepdim=False):
+    return AmaxAmin.apply(input, _axes(input, dim), keepdim, False)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, "argmax")
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, "argmin")
+
+
+def _arg(input, dim, keepdim, fn):
+    from ..tensor import Tensor
+
+    xp = backend.array_module(input._data)
+    if dim is None:
+        out = getattr(xp, fn)(input._data.reshape(-1))
+        if keepdim:
+            out = out.reshape((1,) * input.dim())
+    else:
+        axis = normalize_dims(dim, input.dim())[0]
+        out = getattr(xp, fn)(input._data, axis=axis, keepdims=keepdim)
+    return Tensor._wrap(xp.asarray(out, dtype=xp.int64))

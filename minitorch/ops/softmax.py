@@ -1,0 +1,82 @@
+"""softmax, log_softmax and logsumexp: the reductions with a max-shift for stability."""
+from __future__ import annotations
+
+from .. import backend
+from ..autograd.function import Op
+from .promotion import cast
+from .reduce import _axes, _expand_back, _float
+from .shape import normalize_dims
+
+
+class LogSumExp(Op):
+    """out = log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (no overflow);
+    d/dx = softmax(x)."""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        xp = backend.array_module(x)
+        m = x.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        out = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(x, out)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return out if keepdim else out.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        return (_expand_back(grad, ctx.axes, ctx.keepdim) * xp.exp(x - out),)
+
+
+class Softmax(Op):
+    """out = exp(x - max) / sum(exp(x - max));  d/dx = out * (grad - sum(grad * out))."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        xp = backend.array_module(x)
+        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        out = e / e.sum(axis=axis, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return (out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    """out = x - logsumexp(x);  d/dx = grad - softmax(x) * sum(grad)."""
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        xp = backend.array_module(x)
+        shifted = x - x.max(axis=axis, keepdims=True)
+        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        return (grad - xp.exp(out) * grad.sum(axis=ctx.axis, keepdims=True),)
+
+
+def logsumexp(input, dim, keepdim=False):
+    return LogSumExp.apply(_float(input), _axes(input, dim), keepdim)
+
+
+
+def softmax(input, dim, dtype=None):
+    input = cast(input, dtype) if dtype is not None else _float(input)
+    return Softmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
+
+
+def log_softmax(input, dim, dtype=None):
+    input = cast(input, dtype) if dtype is not None else _float(input)
+    return LogSoftmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
+
