@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -45,12 +46,42 @@ def _infer_dtype(data):
     return dtypes.get_default_dtype()  # empty list
 
 
+def _check_nested(data):
+    """Raise torch's error for a ragged or mixed nested list (the first element of each
+    level fixes that level's length, as in torch)."""
+    sizes, x = [], data
+    while isinstance(x, (list, tuple)):
+        sizes.append(len(x))
+        x = x[0] if len(x) else None
+
+    def walk(x, dim):
+        if dim == len(sizes):
+            if isinstance(x, (list, tuple)):
+                raise TypeError(f"must be real number, not {type(x).__name__}")
+            return
+        if not isinstance(x, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(x) != sizes[dim]:
+            raise ValueError(
+                f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(x)})")
+        for y in x:
+            walk(y, dim + 1)
+
+    walk(data, 0)
+
+
 def _to_host_array(data):
     if isinstance(data, Tensor):
         return backend.move(data._data, backend.CPU)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         return np.array([_to_host_array(x) for x in data])
-    return np.asarray(data)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    try:
+        return np.asarray(data)
+    except ValueError:  # NumPy's "inhomogeneous shape": say where, in torch's words
+        _check_nested(data)
+        raise
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -91,10 +122,21 @@ def from_numpy(ndarray):
     return Tensor._wrap(ndarray)
 
 
-def _shape(size):
+def _shape(size, name="empty"):
+    """The shape tuple from `f(2, 3)` or `f((2, 3))`, checked like torch's `size` argument."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(int(s) for s in size)
+    try:
+        shape = tuple(operator.index(s) for s in size)  # ints, NumPy ints, 0-d int tensors
+    except TypeError:
+        bad = next(s for s in size if not hasattr(s, "__index__"))
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
+                        f"element of type {type(bad).__name__} in {tuple(size)}") from None
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return shape
 
 
 def _make(shape, fill, dtype, device, requires_grad):
@@ -106,21 +148,21 @@ def _make(shape, fill, dtype, device, requires_grad):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _make(_shape(size), 0, dtype, device, requires_grad)
+    return _make(_shape(size, "zeros"), 0, dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _make(_shape(size), 1, dtype, device, requires_grad)
+    return _make(_shape(size, "ones"), 1, dtype, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
-    return _make(_shape(size), 0, dtype, device, requires_grad)
+    return _make(_shape(size, "empty"), 0, dtype, device, requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _make(_shape((size,)), fill_value, dtype, device, requires_grad)
+    return _make(_shape((size,), "full"), fill_value, dtype, device, requires_grad)
 
 
 def _like(input, fill, dtype, device, requires_grad):
@@ -184,23 +226,27 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return t.requires_grad_(True) if requires_grad else t
 
 
-def _random(sample, size, dtype, device, requires_grad, generator):
+def _random(sample, size, dtype, device, requires_grad, generator, name):
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    if not dt.is_floating_point:
+        raise NotImplementedError(
+            f"{name}(): expected a floating point dtype, but got dtype={dt} "
+            "(use randint for integers)")
     dev = backend.as_device(device)
-    t = Tensor._wrap(sample(_shape(size), dt, dev, generator))
+    t = Tensor._wrap(sample(_shape(size, name), dt, dev, generator))
     return t.requires_grad_(True) if requires_grad else t
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1)."""
     return _random(lambda s, dt, dev, g: mt_random.uniform(s, 0.0, 1.0, dt, dev, g),
-                   size, dtype, device, requires_grad, generator)
+                   size, dtype, device, requires_grad, generator, "rand")
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
     return _random(lambda s, dt, dev, g: mt_random.normal(s, 0.0, 1.0, dt, dev, g),
-                   size, dtype, device, requires_grad, generator)
+                   size, dtype, device, requires_grad, generator, "randn")
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -209,8 +255,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    arr = mt_random.integers(_shape((size,)), low, high, backend.as_device(device), generator,
-                             dtype=dt.np)
+    arr = mt_random.integers(_shape((size,), "randint"), low, high, backend.as_device(device),
+                             generator, dtype=dt.np)
     return Tensor._wrap(arr)
 
 
@@ -259,6 +305,10 @@ def legacy_constructor_array(args, dtype, device):
         data = args[0]
         if isinstance(data, Tensor):
             return data._data
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if isinstance(data, numbers.Number):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
         return backend.move(np.array(_to_host_array(data), dtype=dtype.np), dev)
     shape = _shape(args)
     return backend.get_xp(dev).zeros(shape, dtype=dtype.np)

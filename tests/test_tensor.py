@@ -324,7 +324,20 @@ def test_random_shapes_dtypes_and_ranges(device):
 
 # ---- errors ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("program,exc,match", [
-    (lambda L: L.tensor([[1, 2], [3]]), ValueError, ""),
+    (lambda L: L.tensor([[1, 2], [3]]), ValueError, "expected sequence of length 2 at dim 1 (got 1)"),
+    (lambda L: L.tensor([[1, 2], [3, 4, 5]]), ValueError, "expected sequence of length 2 at dim 1 (got 3)"),
+    (lambda L: L.tensor([[1, 2], 3]), TypeError, "not a sequence"),
+    (lambda L: L.FloatTensor([[1, 2], [3]]), ValueError, "expected sequence of length 2 at dim 1"),
+    (lambda L: L.FloatTensor("abc"), TypeError, "new(): invalid data type 'str'"),
+    (lambda L: L.FloatTensor(2.5), TypeError, "new(): data must be a sequence (got float)"),
+    (lambda L: L.ones(2, -3), RuntimeError, "Trying to create tensor with negative dimension -3: [2, -3]"),
+    (lambda L: L.randn(-1), RuntimeError, "Trying to create tensor with negative dimension -1: [-1]"),
+    (lambda L: L.FloatTensor(-1), RuntimeError, "negative dimension -1"),
+    (lambda L: L.nn.Linear(-1, 2), RuntimeError, "negative dimension -1: [2, -1]"),
+    (lambda L: L.zeros(2.5), TypeError, "zeros(): argument 'size'"),
+    (lambda L: L.randn((2, 3.0)), TypeError, "randn(): argument 'size'"),
+    (lambda L: L.nn.Linear(4.0, 2), TypeError, "argument 'size'"),
+    (lambda L: L.randn(3, dtype=L.int64), NotImplementedError, ""),
     (lambda L: L.ones(2, 3) + L.ones(3, 2), RuntimeError, "must match the size"),
     (lambda L: L.ones(2, 3) @ L.ones(2, 3), RuntimeError, "cannot be multiplied"),
     (lambda L: L.ones(2, 3).view(4), RuntimeError, "shape '[4]' is invalid for input of size 6"),
