@@ -26,6 +26,9 @@ def _inplace(self, result_fn, *args, **kwargs):
     if recording and self.is_leaf and self.requires_grad:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation.")
+    # the graph nodes the inputs already have (the walk in _nodes_made_by stops there)
+    old_nodes = {id(t.grad_fn) for t in (self, *args, *kwargs.values())
+                 if isinstance(t, Tensor) and t.grad_fn is not None} if recording else ()
     with grad_mode.set_grad_enabled(recording):
         result = result_fn(self, *args, **kwargs)
     if result.dtype != self.dtype and not _can_cast(result.dtype, self.dtype):
@@ -44,12 +47,47 @@ def _inplace(self, result_fn, *args, **kwargs):
         self._data[...] = result._data
     self._version[0] += 1
     node = result.grad_fn
-    if recording and node is not None and node._saved_versions:
-        # the op that just ran saved self's *old* array, which the write above replaced
-        # rather than modified: that array is now the node's private copy (torch's
-        # "original self"), so later changes to self must not invalidate it
-        node._saved_versions = tuple((t, v) for t, v in node._saved_versions if t is not self)
+    if recording and node is not None:
+        _track_saved_after_inplace(node, self, result, any(a is self for a in args))
+        for inner in _nodes_made_by(node, old_nodes):
+            # e.g. F.selu(x, inplace=True) = Elu(x) * scale: Elu saved x's old array,
+            # which is private now, like the old array the top node saved
+            inner._saved_versions = tuple(
+                (t, v) for t, v in inner._saved_versions if t is not self)
     return self
+
+
+def _nodes_made_by(node, old_ids):
+    """The graph nodes below `node` created by the in-place op's own composition, found
+    by walking down until the nodes the inputs already had (`old_ids`)."""
+    found, stack, seen = [], list(node.edges), set(old_ids)
+    while stack:
+        n = stack.pop()
+        if n is None or id(n) in seen or not hasattr(n, "_saved_versions"):
+            continue  # AccumulateGrad (a leaf) has no saved values
+        seen.add(id(n))
+        found.append(n)
+        stack.extend(n.edges)
+    return found
+
+
+def _track_saved_after_inplace(node, self, result, self_is_argument):
+    """Version-check what the in-place op's node saved the way torch does.
+
+    - self's *old* array: the write above replaced it rather than modified it, so it is
+      the node's private copy (torch's "original self"); later changes to self are fine.
+    - the op's *output*: in torch that is self itself, so changing self again later
+      (`x.exp_().mul_(2)`) makes backward raise; the entry now watches self.
+    Some ops differentiate from the input out of place but from the output in place, as
+    torch's leaky_relu_/elu_ do; `became_inplace` lets them switch.
+    When self is also an argument (`x.mul_(x)`), the saved `other` is self as it is now:
+    the entries stay, so backward raises, as in torch.
+    """
+    if node.became_inplace(result._data):
+        node._saved_versions = ((self, self._version[0]),)
+    elif node._saved_versions and not self_is_argument:
+        node._saved_versions = tuple((self, self._version[0]) if t is result else (t, v)
+                                     for t, v in node._saved_versions if t is not self)
 
 
 def _can_cast(src, dst):

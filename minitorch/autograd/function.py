@@ -95,6 +95,12 @@ class _Node:
     def __repr__(self):
         return f"<{self.name()} object>"
 
+    def became_inplace(self, out):
+        """Called when this op's output `out` was written over its input (`x.relu_()`).
+        An op whose backward can use `out` in place of the input it saved (torch's
+        leaky_relu_, elu_) saves `out` instead and returns True."""
+        return False
+
     def mark_dirty(self, *tensors):  # accepted for torch compatibility
         pass
 

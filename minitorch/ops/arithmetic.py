@@ -39,7 +39,11 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # save only what a needed gradient uses (torch too): x * 2 keeps nothing, so
+        # changing x in place afterwards is no error
+        if ctx.needs_input_grad:
+            need_a, need_b = ctx.needs_input_grad[:2]
+            ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
     @staticmethod
@@ -54,7 +58,8 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        if ctx.needs_input_grad:  # a is needed only for b's gradient (as in Mul)
+            ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         return a / b
 
     @staticmethod
@@ -108,7 +113,8 @@ class Pow(Op):
     def forward(ctx, a, b):
         xp = backend.array_module(a if hasattr(a, "shape") else b)
         out = xp.power(a, b)
-        ctx.save_for_backward(a, b, out)
+        if ctx.needs_input_grad:  # out only for b's gradient: x.pow_(2).mul_(2) is fine
+            ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
     @staticmethod

@@ -58,39 +58,65 @@ def erf(xp, x):
 class LeakyRelu(Op):
     """out = x if x > 0 else slope * x;  d/dx = 1 if x > 0 else slope (slope at 0, torch).
 
-    With slope >= 0 the sign of out is the sign of x, so only out is saved: the op then
-    also works in place (F.leaky_relu(x, inplace=True))."""
+    Saves x, as torch does; in place (F.leaky_relu(x, inplace=True)) x is gone and the
+    sign of out stands in for the sign of x, which needs slope >= 0 (torch's rule)."""
 
     @staticmethod
     def forward(ctx, x, negative_slope):
         xp = backend.array_module(x)
         out = xp.where(x > 0, x, x * negative_slope)
-        ctx.save_for_backward(out if negative_slope >= 0 else x)
+        ctx.save_for_backward(x)
         ctx.slope = negative_slope
         return out
 
+    def became_inplace(self, out):
+        self.save_for_backward(out)
+        self.in_place_with_negative_slope = self.slope < 0
+        return True
+
     @staticmethod
     def backward(ctx, grad):
-        (ref,) = ctx.saved_tensors
+        if getattr(ctx, "in_place_with_negative_slope", False):
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope "
+                "which is not supported. This is caused by calling in-place forward function "
+                "with a negative slope, please call out-of-place version instead. File an "
+                "issue at https://github.com/pytorch/pytorch if you do require supporting "
+                "in-place leakRelu backward calculation with negative slope")
+        (ref,) = ctx.saved_tensors  # x, or out in place
         return (backend.array_module(ref).where(ref > 0, grad, grad * ctx.slope),)
 
 
 class Elu(Op):
     """out = x if x > 0 else alpha (e^x - 1);  d/dx = alpha e^x = out + alpha for x <= 0
-    (alpha at 0, torch). Only out is saved (in-place safe)."""
+    (alpha at 0, torch). Saves x, as torch does; in place only out is left, and the
+    second form needs alpha >= 0 (torch's elu_ rule)."""
 
     @staticmethod
     def forward(ctx, x, alpha):
         xp = backend.array_module(x)
         out = xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)) * alpha)
-        ctx.save_for_backward(out)
-        ctx.alpha = alpha
+        ctx.save_for_backward(x)
+        ctx.alpha, ctx.from_out = alpha, False
         return out
+
+    def became_inplace(self, out):
+        self.save_for_backward(out)
+        self.from_out = True
+        return True
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return (backend.array_module(out).where(out > 0, grad, grad * (out + ctx.alpha)),)
+        (ref,) = ctx.saved_tensors
+        xp = backend.array_module(ref)
+        if not ctx.from_out:
+            return (xp.where(ref > 0, grad, grad * (xp.exp(xp.minimum(ref, 0)) * ctx.alpha)),)
+        if ctx.alpha < 0:
+            raise RuntimeError(
+                "In-place elu backward calculation is triggered with a negative slope which "
+                "is not supported. This is caused by calling in-place forward function with "
+                "a negative slope, please call out-of-place version instead.")
+        return (xp.where(ref > 0, grad, grad * (ref + ctx.alpha)),)
 
 
 class Gelu(Op):
@@ -144,22 +170,22 @@ class Softplus(Op):
 
 class Hardtanh(Op):
     """out = clamp(x, min_val, max_val);  d/dx = 1 strictly inside, 0 at the bounds (torch;
-    unlike clamp, whose gradient passes at the bounds). Only out is saved (in-place safe):
-    min < out < max exactly where min < x < max."""
+    unlike clamp, whose gradient passes at the bounds). Saves x, as torch does (also in
+    place: torch's hardtanh_ keeps the original x, so changing the result later is fine)."""
 
     @staticmethod
     def forward(ctx, x, min_val, max_val):
         xp = backend.array_module(x)
         out = xp.clip(x, min_val, max_val)
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(x)
         ctx.bounds = (min_val, max_val)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         lo, hi = ctx.bounds
-        return (backend.array_module(out).where((out > lo) & (out < hi), grad, 0),)
+        return (backend.array_module(x).where((x > lo) & (x < hi), grad, 0),)
 
 
 class Silu(Op):

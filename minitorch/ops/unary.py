@@ -8,56 +8,68 @@ from .promotion import cast
 
 
 class Unary(Op):
-    """Base for x -> f(x): subclasses give `fn(xp, x)` and `grad_fn(xp, x, out, grad)`."""
+    """Base for x -> f(x): subclasses give `fn(xp, x)`, `grad_fn(xp, saved, grad)` and
+    `saves`, what backward needs: "x" (the input), "out" or None (nothing).
 
-    save_input = True
+    Ops whose derivative is a function of the output (exp, sqrt, tanh, sigmoid, relu)
+    save only the output, as torch does: changing the input in place afterwards is then
+    no error, and `x.relu_()` etc. can be differentiated (the input's values are gone).
+    """
+
+    saves = "x"
 
     @classmethod
     def forward(cls, ctx, x):
-        xp = backend.array_module(x)
-        out = cls.fn(xp, x)
-        ctx.save_for_backward(x, out)
+        out = cls.fn(backend.array_module(x), x)
+        if cls.saves is not None:
+            ctx.save_for_backward(x if cls.saves == "x" else out)
         return out
 
     @classmethod
     def backward(cls, ctx, grad):
-        x, out = ctx.saved_tensors
-        return (cls.grad_fn(backend.array_module(grad), x, out, grad),)
+        saved = ctx.saved_tensors[0] if cls.saves is not None else None
+        return (cls.grad_fn(backend.array_module(grad), saved, grad),)
 
 
-def _unary(name, fn, grad_fn, doc):
+def _unary(name, fn, grad_fn, doc, saves):
     return type(name, (Unary,), {"fn": staticmethod(fn), "grad_fn": staticmethod(grad_fn),
-                                 "__doc__": doc})
+                                 "saves": saves, "__doc__": doc})
 
 
-Neg = _unary("Neg", lambda xp, x: -x, lambda xp, x, y, g: -g, "out = -x")
-Exp = _unary("Exp", lambda xp, x: xp.exp(x), lambda xp, x, y, g: g * y,
-             "out = e**x;  d/dx = out (the saved output is reused)")
-Log = _unary("Log", lambda xp, x: xp.log(x), lambda xp, x, y, g: g / x, "out = ln x;  d/dx = 1/x")
-Log2 = _unary("Log2", lambda xp, x: xp.log2(x),
-              lambda xp, x, y, g: g / (x * 0.6931471805599453), "out = log2 x")
-Log1p = _unary("Log1p", lambda xp, x: xp.log1p(x), lambda xp, x, y, g: g / (1 + x),
-               "out = ln(1 + x), accurate for small x;  d/dx = 1/(1+x)")
-Sqrt = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda xp, x, y, g: g / (2 * y),
-              "out = sqrt(x);  d/dx = 1/(2 out)")
-Rsqrt = _unary("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, x, y, g: -0.5 * g * y * y * y,
-               "out = 1/sqrt(x);  d/dx = -out**3 / 2")
-Square = _unary("Square", lambda xp, x: x * x, lambda xp, x, y, g: 2 * g * x, "out = x*x")
-Reciprocal = _unary("Reciprocal", lambda xp, x: 1 / x, lambda xp, x, y, g: -g * y * y,
-                    "out = 1/x;  d/dx = -out**2")
+def _zero_grad(xp, saved, g):
+    return xp.zeros_like(g)  # piecewise constant: torch's gradient is 0 everywhere
+
+
+# grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
+Neg = _unary("Neg", lambda xp, x: -x, lambda xp, _, g: -g, "out = -x", None)
+Exp = _unary("Exp", lambda xp, x: xp.exp(x), lambda xp, y, g: g * y,
+             "out = e**x;  d/dx = out (the saved output is reused)", "out")
+Log = _unary("Log", lambda xp, x: xp.log(x), lambda xp, x, g: g / x,
+             "out = ln x;  d/dx = 1/x", "x")
+Log2 = _unary("Log2", lambda xp, x: xp.log2(x), lambda xp, x, g: g / (x * 0.6931471805599453),
+              "out = log2 x;  d/dx = 1/(x ln 2)", "x")
+Log1p = _unary("Log1p", lambda xp, x: xp.log1p(x), lambda xp, x, g: g / (1 + x),
+               "out = ln(1 + x), accurate for small x;  d/dx = 1/(1+x)", "x")
+Sqrt = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda xp, y, g: g / (2 * y),
+              "out = sqrt(x);  d/dx = 1/(2 out)", "out")
+Rsqrt = _unary("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, y, g: -0.5 * g * y * y * y,
+               "out = 1/sqrt(x);  d/dx = -out**3 / 2", "out")
+Square = _unary("Square", lambda xp, x: x * x, lambda xp, x, g: 2 * g * x, "out = x*x", "x")
+Reciprocal = _unary("Reciprocal", lambda xp, x: 1 / x, lambda xp, y, g: -g * y * y,
+                    "out = 1/x;  d/dx = -out**2", "out")
 # NOTE: torch defines abs'(0) = 0 (the sign function), so the gradient at 0 vanishes.
-Abs = _unary("Abs", lambda xp, x: xp.abs(x), lambda xp, x, y, g: g * xp.sign(x),
-             "out = |x|;  d/dx = sign(x), 0 at 0")
-Sign = _unary("Sign", lambda xp, x: xp.sign(x), lambda xp, x, y, g: g * 0,
-              "out = sign(x);  gradient 0 everywhere")
-Floor = _unary("Floor", lambda xp, x: xp.floor(x), lambda xp, x, y, g: g * 0, "out = floor(x)")
-Ceil = _unary("Ceil", lambda xp, x: xp.ceil(x), lambda xp, x, y, g: g * 0, "out = ceil(x)")
+Abs = _unary("Abs", lambda xp, x: xp.abs(x), lambda xp, x, g: g * xp.sign(x),
+             "out = |x|;  d/dx = sign(x), 0 at 0", "x")
+Sign = _unary("Sign", lambda xp, x: xp.sign(x), _zero_grad,
+              "out = sign(x);  gradient 0 everywhere", None)
+Floor = _unary("Floor", lambda xp, x: xp.floor(x), _zero_grad, "out = floor(x)", None)
+Ceil = _unary("Ceil", lambda xp, x: xp.ceil(x), _zero_grad, "out = ceil(x)", None)
 # torch rounds half to even, like NumPy
-Round = _unary("Round", lambda xp, x: xp.round(x), lambda xp, x, y, g: g * 0, "out = round(x)")
-Sin = _unary("Sin", lambda xp, x: xp.sin(x), lambda xp, x, y, g: g * xp.cos(x), "out = sin x")
-Cos = _unary("Cos", lambda xp, x: xp.cos(x), lambda xp, x, y, g: -g * xp.sin(x), "out = cos x")
-Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda xp, x, y, g: g * (1 - y * y),
-              "out = tanh x;  d/dx = 1 - out**2")
+Round = _unary("Round", lambda xp, x: xp.round(x), _zero_grad, "out = round(x)", None)
+Sin = _unary("Sin", lambda xp, x: xp.sin(x), lambda xp, x, g: g * xp.cos(x), "out = sin x", "x")
+Cos = _unary("Cos", lambda xp, x: xp.cos(x), lambda xp, x, g: -g * xp.sin(x), "out = cos x", "x")
+Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda xp, y, g: g * (1 - y * y),
+              "out = tanh x;  d/dx = 1 - out**2", "out")
 
 
 def _sigmoid(xp, x):
@@ -66,11 +78,11 @@ def _sigmoid(xp, x):
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-Sigmoid = _unary("Sigmoid", _sigmoid, lambda xp, x, y, g: g * y * (1 - y),
-                 "out = 1/(1+e**-x), computed stably;  d/dx = out (1 - out)")
-# NOTE: relu'(0) = 0, as in torch.
-Relu = _unary("Relu", lambda xp, x: xp.maximum(x, 0), lambda xp, x, y, g: g * (y > 0),
-              "out = max(x, 0);  d/dx = 1 where out > 0, else 0 (also at 0)")
+Sigmoid = _unary("Sigmoid", _sigmoid, lambda xp, y, g: g * y * (1 - y),
+                 "out = 1/(1+e**-x), computed stably;  d/dx = out (1 - out)", "out")
+# NOTE: relu'(0) = 0, as in torch; out > 0 exactly where x > 0, so the output suffices.
+Relu = _unary("Relu", lambda xp, x: xp.maximum(x, 0), lambda xp, y, g: g * (y > 0),
+              "out = max(x, 0);  d/dx = 1 where out > 0, else 0 (also at 0)", "out")
 
 
 # ---- the tensor-level functions (minitorch.exp, Tensor.exp, ...) ------------------------------
