@@ -144,7 +144,13 @@ spec("div", binary("normal", "nonzero",
 spec("floor_divide", binary("int", "nonzero"),
      calls=("floor_divide", ".floor_divide",
             fn(["Tensor.__floordiv__", "Tensor.__rfloordiv__"], lambda L, a, b: (a // b, 3 // a))),
-     grad=False)  # torch: "derivative for aten::floor_divide is not implemented"
+     grad=False, errors=[  # torch's floor_divide has no derivative; div(rounding_mode) gives 0
+         ErrorCase(S(A([3.5, -2.5]), A([2.0, 1.5])), RuntimeError,
+                   "derivative for aten::floor_divide is not implemented",
+                   call=fn(["floor_divide"], lambda L, a, b: L.floor_divide(a, b).sum().backward())),
+         ErrorCase(S(A([3.5, -2.5]), A([2.0, 1.5])), RuntimeError,
+                   "derivative for aten::floor_divide is not implemented",
+                   call=fn(["Tensor.__floordiv__"], lambda L, a, b: (a // b).sum().backward()))])
 spec("remainder", binary("normal", "nonzero"),
      calls=("remainder", ".remainder", fn(["Tensor.__mod__"], lambda L, a, b: a % b)),
      tol64=(1e-9, 1e-11), tol32=(1e-4, 1e-4))
@@ -408,7 +414,13 @@ def unflatten_sample(draw):
     return S(x, d, tuple(sizes))
 
 
-spec("unflatten", unflatten_sample())
+spec("unflatten", unflatten_sample(), errors=[
+    ErrorCase(S(A(np.ones((2, 4))), 1, (2, 3)), RuntimeError,
+              "unflatten: Provided sizes [2, 3] don't multiply up to the size of dim 1 (4) in "
+              "the input tensor"),
+    ErrorCase(S(A(np.ones((2, 4))), -1, (3, -1)), RuntimeError,
+              "Provided sizes [3, -1] don't multiply up to the size of dim 1 (4)"),
+    ErrorCase(S(A(np.ones((2, 4))), 1, ()), RuntimeError, "unflatten: sizes must be non-empty")])
 
 
 @st.composite

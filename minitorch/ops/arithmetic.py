@@ -89,6 +89,15 @@ class RoundedDiv(Op):
         return xp.zeros_like(grad), xp.zeros_like(grad)
 
 
+class FloorDivide(RoundedDiv):
+    """torch.floor_divide (and `//`): div(rounding_mode='floor') whose backward raises, as
+    torch's does ("derivative for aten::floor_divide is not implemented")."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 class Remainder(Op):
     """Python-style modulo (sign of the divisor); d/da = grad, d/db = -floor(a/b) * grad."""
 
@@ -211,7 +220,9 @@ true_divide = divide = div
 
 
 def floor_divide(input, other):
-    return div(input, other, rounding_mode="floor")
+    (a, b), dt = promote(input, other)
+    _check_integer_division(b, dt, "floor_divide")
+    return FloorDivide.apply(a, b, "floor")
 
 
 def remainder(input, other):

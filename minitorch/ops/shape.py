@@ -109,8 +109,16 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     d = normalize_dim(dim, input.dim())
-    shape = input.shape
-    sizes = infer_shape(tuple(sizes), shape[d])
+    shape, sizes = input.shape, tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = infer_shape(sizes, shape[d])
+    except RuntimeError as exc:
+        if sizes.count(-1) > 1:
+            raise
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {d} ({shape[d]}) in the input tensor") from exc
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
