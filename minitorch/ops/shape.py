@@ -68,11 +68,10 @@ class Reshape(Op):
     @staticmethod
     def forward(ctx, x, shape, must_view):
         ctx.shape = x.shape
-        if must_view and backend.array_module(x).__name__ == "numpy":
-            import numpy as np
-
+        xp = backend.array_module(x)
+        if must_view and xp.__name__ == "numpy":  # NumPy can refuse to copy; CuPy can't
             try:
-                return np.reshape(x, shape, copy=False)
+                return xp.reshape(x, shape, copy=False)
             except ValueError:
                 raise RuntimeError(
                     "view size is not compatible with input tensor's size and stride (at "

@@ -1,0 +1,62 @@
+"""The op, layer and optimizer code must run on NumPy and CuPy alike.
+
+Code there gets its array module from the data (`xp = backend.array_module(x)`); an
+`np.exp(x)` on a CuPy array fails only on a GPU machine, which most contributors don't
+have. So importing NumPy is allowed only in the modules listed below, each with its reason;
+everywhere else the import itself fails this test.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "minitorch"
+CHECKED = ("ops", "nn", "optim")
+
+ALLOWED = {
+    "ops/resample.py": "builds the small interpolation matrices and padding indices on "
+                       "the host; nn.functional moves them to the input's device",
+    "optim/adam.py": "dtype constants, and `xp is np` to pick the fused CuPy kernel",
+    "optim/optimizer.py": "torch keeps an optimizer's `step` as a CPU tensor",
+}
+
+
+def imports_numpy(path):
+    """Line numbers of `import numpy` / `from numpy ... import` anywhere in the file."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name == "numpy" or name.startswith("numpy.") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+def checked_files():
+    return sorted(p for sub in CHECKED for p in (PACKAGE / sub).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", checked_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_numpy_import_outside_the_allowed_modules(path):
+    name = path.relative_to(PACKAGE).as_posix()
+    lines = imports_numpy(path)
+    if name in ALLOWED:
+        assert lines, f"{name} no longer imports numpy: remove it from ALLOWED"
+    else:
+        assert not lines, (
+            f"minitorch/{name} imports numpy (line {lines[0]}); op code must also run on "
+            "CuPy: use `xp = backend.array_module(x)` and `xp.<fn>`, or add the module "
+            "to ALLOWED with the reason")
+
+
+def test_the_check_sees_every_import_form(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\nimport numpy as np\ndef f():\n    from numpy.linalg import norm\n"
+                      "from . import numpy_like\n")
+    assert imports_numpy(sample) == [2, 4]
