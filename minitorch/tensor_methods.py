@@ -48,8 +48,9 @@ def _inplace(self, result_fn, *args, **kwargs):
     self._version[0] += 1
     node = result.grad_fn
     if recording and node is not None:
-        _track_saved_after_inplace(node, self, result, any(a is self for a in args))
-        for inner in _nodes_made_by(node, old_nodes):
+        self_is_argument = any(a is self for a in (*args, *kwargs.values()))
+        _track_saved_after_inplace(node, self, result, self_is_argument)
+        for inner in () if self_is_argument else _nodes_made_by(node, old_nodes):
             # e.g. F.selu(x, inplace=True) = Elu(x) * scale: Elu saved x's old array,
             # which is private now, like the old array the top node saved
             inner._saved_versions = tuple(

@@ -52,6 +52,10 @@ def square_in_place(a):
     return a.mul_(a)
 
 
+def addcmul_self(a, w):
+    return a.addcmul_(a, w)  # self is also saved as a factor of the product: torch raises
+
+
 def log_then_change(x):
     b = x * x + 1
     y = b.log()  # log saves its input, so changing b raises (torch)
@@ -92,6 +96,12 @@ PROGRAMS = {
     "mul_(w).add_": lambda L, F, x, w: (x * 1).mul_(w).add_(1),
     "div_(w).add_": lambda L, F, x, w: (x * 1).div_(w).add_(1),
     "mul_(self)": lambda L, F, x, w: square_in_place(x * 1),
+    "addcmul_(self, w)": lambda L, F, x, w: addcmul_self(x * 1, w),
+    "masked_fill_": lambda L, F, x, w: (x * 1).masked_fill_(x > 0.4, 0.0),
+    "copy_": lambda L, F, x, w: (x * 1).copy_(w * 3),
+    "fill_": lambda L, F, x, w: (x * 1).fill_(2.0) * w,
+    "clamp_(tensor bounds)": lambda L, F, x, w: (x * 1).clamp_(min=w - 1, max=w + 1),
+    "exp_.masked_fill_": lambda L, F, x, w: (x * 1).exp_().masked_fill_(x > 1, 0.0),
     "log(b); b.add_": lambda L, F, x, w: log_then_change(x),
     # changing an op's input afterwards: fine when the op saved only its output (torch)
     **{f"{name}(a); a.add_": modify_after(use, add_one) for name, use in {
