@@ -9,6 +9,11 @@ CuPy is imported lazily, the first time a CUDA device is asked for, so
 """
 from __future__ import annotations
 
+import ctypes
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+
 import numpy as np
 
 _cupy = None          # the cupy module once imported
@@ -135,3 +140,83 @@ def move(array, dev: device):
         return array
     with cp.cuda.Device(dev.index or 0):
         return cp.asarray(array)
+
+
+# ---- CPU threads for batch-parallel NumPy kernels ------------------------------------------
+#
+# NumPy's BLAS runs the conv GEMMs on every core, but every other NumPy call (the im2col
+# copies, col2im adds, pooling) runs on one. On 2 cores that left half the machine idle
+# for ~half of a conv net's step. Conv and pooling ops therefore split the batch into
+# `cpu_threads()` parts and run them in a small thread pool (NumPy releases the GIL in
+# copies, ufuncs and matmul), each part with ONE BLAS thread: two parts each waking two
+# BLAS threads would put four busy threads on two cores. Only OpenBLAS (NumPy's wheels)
+# is handled; with another BLAS, or none found, the ops run in the calling thread.
+
+_pool = None          # ThreadPoolExecutor with cpu_threads() - 1 workers
+_blas = None          # (get_num_threads, set_num_threads) of NumPy's OpenBLAS, via ctypes
+_thread_count = None  # parts per batch; 1 = run serially
+_parallel_lock = threading.Lock()  # one parallel section at a time (BLAS threads are global)
+
+
+def _find_openblas():
+    """ctypes (get, set) thread-count functions of the OpenBLAS loaded into this process."""
+    try:
+        with open("/proc/self/maps") as maps:  # Linux: the shared libraries mapped in
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)  # already loaded: this only looks it up
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""),
+                               ("openblas", "64_"), ("openblas", "")):
+            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+            set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+            if get is not None and set_ is not None:
+                return get, set_
+    return None
+
+
+def cpu_threads() -> int:
+    """Threads the CPU conv/pool ops use: as many as NumPy's OpenBLAS (so
+    OPENBLAS_NUM_THREADS=1 or OMP_NUM_THREADS=1 makes minitorch single-threaded too),
+    at most the cores this process may run on; 1 if the BLAS is not OpenBLAS."""
+    global _blas, _thread_count, _pool
+    if _thread_count is None:
+        _blas = _find_openblas()
+        count = 1
+        if _blas is not None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+            count = max(1, min(int(_blas[0]()), cores))
+        if count > 1:
+            _pool = ThreadPoolExecutor(count - 1, thread_name_prefix="minitorch-cpu")
+        _thread_count = count
+    return _thread_count
+
+
+def parallel_over_batch(xp, n, work):
+    """Run `work(n0, n1)` on consecutive parts of range(n), one per CPU thread, and
+    return the results in order. CuPy arrays, a single thread, or a call from inside a
+    parallel section run as one part: `[work(0, n)]`.
+
+    The caller must make the parts independent: each writes only its own rows of the
+    output (or returns a partial result for the caller to add up).
+    """
+    parts = min(cpu_threads(), n) if xp is np else 1
+    if parts < 2 or not _parallel_lock.acquire(blocking=False):
+        return [work(0, n)]
+    try:
+        bounds = [n * i // parts for i in range(parts + 1)]
+        blas_threads = _blas[0]()
+        _blas[1](1)
+        futures = [_pool.submit(work, n0, n1) for n0, n1 in zip(bounds[1:-1], bounds[2:])]
+        try:
+            first = work(bounds[0], bounds[1])  # this thread takes the first part
+        finally:
+            wait(futures)
+            _blas[1](blas_threads)
+        return [first] + [future.result() for future in futures]
+    finally:
+        _parallel_lock.release()

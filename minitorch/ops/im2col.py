@@ -15,20 +15,20 @@ How the columns are laid out (the GEMM decides, see TRAPS.md "copies cost more")
     cols[c, kh, kw, n, oh, ow] = x_padded[n, c, oh*SH + kh*DH, ow*SW + kw*DW]
 
 so `cols.reshape(K, N*OH*OW)` is the right operand of one matrix product
-`weight.reshape(OC, K) @ cols`, with no transpose copy of the big array. Each of the
-KH*KW kernel offsets fills one slab `cols[:, kh, kw]` with a single strided copy.
+`weight.reshape(OC, K) @ cols`, with no transpose copy of the big array.
 
 The padded input lives in a *flat* buffer `(C, N, F)`: padded row `hp` of a plane
-starts at `hp * WR`. Every kernel offset (kh, kw) is then a plain slice of that buffer,
-`windows(...)`, of shape (C, N, OH, OWC) starting at `kh*DH*WR + kw*DW`, and the slab
-`cols[:, kh, kw]` has the same (C, N, ...) order, so the copy walks both in step.
+starts at `hp * WR`. Then the right-hand side above is a plain strided view of that
+buffer, `column_view(...)` (every index is a fixed step in memory), and im2col is ONE
+copy of that view: no Python loop, which matters for the small cache-sized chunks
+conv.py works on (2-3x faster than one copy per kernel offset there).
 
 "Wide" rows (stride SW == 1): instead of the OW output columns we compute all WR
 columns of each row (OWC = WR) and drop the extra ones after the GEMM. Then each
-window view is one contiguous run of OH*WR numbers per (n, c), which NumPy copies
-~2x faster than OH runs of OW numbers; the price is WR/OW more GEMM columns. With
-WR = W + PW (the right padding of a row is the left padding of the next one) that
-price is small: 16/14 on the 14x14 layer of the MNIST CNN.
+(c, kh, kw, n) run of the columns is one contiguous run of OH*WR numbers, which NumPy
+copies ~2x faster than OH runs of OW numbers; the price is WR/OW more GEMM columns.
+With WR = W + PW (the right padding of a row is the left padding of the next one)
+that price is small: 16/14 on the 14x14 layer of the MNIST CNN.
 """
 from __future__ import annotations
 
@@ -111,53 +111,41 @@ def geometry(x_shape, kernel, stride, padding, dilation, out_hw=None, wide=True,
                     HR, WR, OWC, HR * WR + tail)
 
 
-def pad_flat(x, g, fill=0.0, channels_first=True):
-    """Copy x (N, C, H, W) into a new flat padded buffer filled with `fill`.
-
-    The buffer is (C, N, F) (channels_first, what im2col wants: every window slab is
-    then (C, n, ...) like the columns) or (N, C, F) (pooling). Padded pixel (hp, wp) of
-    a plane sits at `hp*WR + wp`; for wide rows the data starts at column PW.
-    """
-    xp = _xp(x)
-    shape = (g.C, x.shape[0], g.F) if channels_first else (x.shape[0], g.C, g.F)
-    flat = xp.full(shape, fill, dtype=x.dtype)
-    unpad(flat, g)[...] = x.transpose(1, 0, 2, 3) if channels_first else x
+def pad_flat(x, g, flat, fill=0.0):
+    """Copy x (n, C, H, W) into the flat padded buffer `flat` (C, n, F), padding with
+    `fill`. Padded pixel (hp, wp) of a plane sits at `hp*WR + wp`; for wide rows the data
+    starts at column PW. Returns `flat`."""
+    flat.fill(fill)
+    unpad(flat, g)[...] = x.transpose(1, 0, 2, 3)
     return flat
 
 
 def unpad(flat, g):
-    """The view of the real pixels inside a flat padded buffer ((C, N) or (N, C) first)."""
+    """The view of the real pixels inside a flat padded buffer (C, n, F)."""
     a, b = flat.shape[:2]
     rows = flat[:, :, : g.HR * g.WR].reshape(a, b, g.HR, g.WR)
     return rows[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W]
 
 
-def windows(flat, g, kh, kw):
-    """The pixels every output position reads at kernel offset (kh, kw), as a view.
+def column_view(flat, g, writeable=False):
+    """The columns as a view of the flat buffer (C, n, F): (C, KH, KW, n, OH, OWC) with
+    view[c, kh, kw, n, oh, ow] = flat[c, n, (oh*SH + kh*DH)*WR + ow*SW + kw*DW].
 
-    Returns (A, B, OH*OWC) when each plane's window is one contiguous run (wide rows,
-    SH == 1), else (A, B, OH, OWC), where (A, B) are the buffer's first two dims. Plain
-    slicing, no as_strided: NumPy copies/adds through these views ~1.6x faster. Within
-    one offset distinct outputs read distinct pixels, so col2im may add through it.
+    Different kernel offsets overlap in memory (one pixel is read by several windows),
+    so the whole view is only for reading; one offset `view[:, kh, kw]` never hits a
+    pixel twice, so col2im may add through it. The zero tail of F keeps the last
+    windows of a wide row inside the buffer.
     """
-    a, b = flat.shape[:2]
-    start = kh * g.DH * g.WR + kw * g.DW
-    if g.SH == 1 and g.OWC == g.WR:
-        return flat[:, :, start: start + g.OH * g.WR]
-    rows = flat[:, :, start: start + g.OH * g.SH * g.WR].reshape(a, b, g.OH, g.SH * g.WR)
-    return rows[..., : g.OWC * g.SW: g.SW]
+    step_c, step_n, one = flat.strides
+    shape = (g.C, g.KH, g.KW, flat.shape[1], g.OH, g.OWC)
+    strides = (step_c, g.DH * g.WR * one, g.DW * one, step_n, g.SH * g.WR * one, g.SW * one)
+    xp = _xp(flat)
+    return xp.lib.stride_tricks.as_strided(flat, shape, strides, writeable=writeable)
 
 
 def im2col(flat, g, out):
-    """Fill `out` (C, KH, KW, n, OH, OWC) with the windows of `flat` (C, n, F).
-
-    One strided copy per kernel offset; for wide rows each copy moves contiguous
-    runs of OH*WR numbers.
-    """
-    for kh in range(g.KH):
-        for kw in range(g.KW):
-            win = windows(flat, g, kh, kw)
-            out[:, kh, kw].reshape(win.shape)[...] = win
+    """Fill `out` (C, KH, KW, n, OH, OWC) with the windows of `flat` (C, n, F): one copy."""
+    out[...] = column_view(flat, g)
     return out
 
 
@@ -167,10 +155,10 @@ def col2im(cols, g, flat):
     The adjoint of im2col: each pixel receives the sum over every window that read
     it. One strided add per kernel offset (never a loop over pixels or samples).
     """
+    view = column_view(flat, g, writeable=True)
     for kh in range(g.KH):
         for kw in range(g.KW):
-            win = windows(flat, g, kh, kw)
-            win += cols[:, kh, kw].reshape(win.shape)
+            view[:, kh, kw] += cols[:, kh, kw]
     return flat
 
 
