@@ -8,7 +8,7 @@ import numpy as np
 
 from . import backend, dtypes
 from . import random as mt_random
-from .tensor import Size, Tensor
+from .tensor import Size, Tensor, _created_requiring_grad
 
 
 def _infer_dtype(data):
@@ -101,7 +101,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         arr = backend.move(np.array(_to_host_array(data), dtype=dt.np), dev)
     t = Tensor._wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        _created_requiring_grad(t)
     return t
 
 
@@ -144,7 +144,7 @@ def _make(shape, fill, dtype, device, requires_grad):
     xp = backend.get_xp(backend.as_device(device))
     arr = xp.full(shape, fill, dtype=dt.np) if fill is not None else xp.empty(shape, dt.np)
     t = Tensor._wrap(arr)
-    return t.requires_grad_(True) if requires_grad else t
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
@@ -200,7 +200,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np) if dt.is_floating_point \
         else np.arange(start, end, step, dtype=dt.np)
     t = Tensor._wrap(backend.move(arr, backend.as_device(device)))
-    return t.requires_grad_(True) if requires_grad else t
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
@@ -216,14 +216,14 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     if steps == 1:  # torch: a single point is `start`
         arr = np.full(1, start, dtype=np.float64)
     t = Tensor._wrap(backend.move(arr.astype(dt.np), backend.as_device(device)))
-    return t.requires_grad_(True) if requires_grad else t
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     xp = backend.get_xp(backend.as_device(device))
     t = Tensor._wrap(xp.eye(n, m, dtype=dt.np))
-    return t.requires_grad_(True) if requires_grad else t
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def _random(sample, size, dtype, device, requires_grad, generator, name):
@@ -234,7 +234,7 @@ def _random(sample, size, dtype, device, requires_grad, generator, name):
             "(use randint for integers)")
     dev = backend.as_device(device)
     t = Tensor._wrap(sample(_shape(size, name), dt, dev, generator))
-    return t.requires_grad_(True) if requires_grad else t
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):

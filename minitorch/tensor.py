@@ -12,6 +12,7 @@ where the op's forward and backward live side by side.
 """
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
@@ -20,6 +21,26 @@ from . import backend, dtypes, ops
 from .autograd import engine, grad_mode
 from .autograd.function import AccumulateGrad
 from .tensor_methods import TensorMethods
+
+
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
+               "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor",
+               "float16": "HalfTensor", "int16": "ShortTensor", "int8": "CharTensor"}
+
+_NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+
+
+def _created_requiring_grad(t):
+    """`requires_grad=True` given at creation (tensor(), ones(), Parameter()): torch checks
+    the dtype there with other words than requires_grad_() uses."""
+    if not t.dtype.is_floating_point:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return t.requires_grad_(True)
 
 
 class Tensor(TensorMethods):
@@ -31,13 +52,25 @@ class Tensor(TensorMethods):
 
     __array_priority__ = 1000  # so `ndarray * tensor` calls Tensor.__rmul__
 
+    @property
+    def grad(self):
+        """The gradient backward() accumulated here (leaves, or after retain_grad())."""
+        if self.grad_fn is not None and not self._retains_grad:
+            # torch's hint for the classic mistake of reading a non-leaf's .grad
+            warnings.warn(_NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
+
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
         from .creation import legacy_constructor_array
 
         data = legacy_constructor_array(args, dtype or dtypes.float32, device)
         self._init(data)
         if requires_grad:
-            self.requires_grad_(True)
+            _created_requiring_grad(self)
 
     def _init(self, data):
         self._data = data
@@ -106,13 +139,19 @@ class Tensor(TensorMethods):
         return bool(self._data.flags.c_contiguous)
 
     def type(self, dtype=None):
+        """The type name ('minitorch.FloatTensor'), or a copy converted to `dtype`: a dtype,
+        a legacy constructor (minitorch.FloatTensor) or its name ('torch.cuda.LongTensor')."""
         if dtype is None:
-            names = {"float32": "FloatTensor", "float64": "DoubleTensor",
-                     "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor",
-                     "uint8": "ByteTensor", "float16": "HalfTensor",
-                     "int16": "ShortTensor", "int8": "CharTensor"}
             prefix = "minitorch.cuda." if self.is_cuda else "minitorch."
-            return prefix + names[self.dtype.name]
+            return prefix + _TYPE_NAMES[self.dtype.name]
+        if isinstance(dtype, str):
+            module, _, name = dtype.rpartition(".")
+            dtype_name = next((k for k, v in _TYPE_NAMES.items() if v == name), None)
+            if dtype_name is None or module not in ("torch", "minitorch", "torch.cuda",
+                                                    "minitorch.cuda"):
+                raise ValueError(f"invalid type: '{dtype}'")
+            device = "cuda" if module.endswith("cuda") else "cpu"
+            return self.to(device=device, dtype=getattr(dtypes, dtype_name))
         return self.to(getattr(dtype, "dtype", dtype))  # a dtype or FloatTensor & co.
 
     # ---- data access --------------------------------------------------------------

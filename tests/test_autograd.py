@@ -6,6 +6,8 @@ Each test runs the same small program with `lib = minitorch` and `lib = torch` (
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -17,7 +19,7 @@ COVERED = {
     "Tensor.backward", "Tensor.register_hook", "Tensor.retain_grad", "Tensor.retains_grad",
     "Tensor.detach", "Tensor.detach_", "Tensor.requires_grad_", "Tensor.is_leaf",
     "Tensor.data", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "inference_mode",
+    "inference_mode", "Tensor.grad",
 }
 
 LIBS = [minitorch, torch]
@@ -185,11 +187,18 @@ def test_requires_grad_propagation():
 
 
 def test_integer_tensors_cannot_require_grad():
+    # torch words the check differently at creation and in requires_grad_()
+    at_creation = "^Only Tensors of floating point and complex dtype can require gradients$"
     for lib in LIBS:
-        with pytest.raises(RuntimeError, match="nly Tensors of floating point"):
+        with pytest.raises(RuntimeError,
+                           match="^only Tensors of floating point dtype can require gradients$"):
             lib.tensor([1, 2, 3]).requires_grad_()
-        with pytest.raises(RuntimeError, match="nly Tensors of floating point"):
+        with pytest.raises(RuntimeError, match=at_creation):
             lib.tensor([1, 2], requires_grad=True)
+        with pytest.raises(RuntimeError, match=at_creation):
+            lib.ones(2, dtype=lib.int64, requires_grad=True)
+        with pytest.raises(RuntimeError, match=at_creation):
+            lib.nn.Parameter(lib.tensor([1, 2]))
 
 
 def test_variable_alias():
@@ -198,6 +207,23 @@ def test_variable_alias():
     assert isinstance(x, minitorch.Tensor) and x.requires_grad and y.requires_grad
     (x * x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+
+
+def test_reading_grad_of_a_non_leaf_warns_like_torch():
+    # seed 000 reads `.grad` of intermediate tensors; torch answers None with a hint
+    for lib in LIBS:
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        y.sum().backward()
+        with pytest.warns(UserWarning, match="is not a leaf Tensor is being accessed"):
+            assert y.grad is None
+        x.grad = None
+        y2 = x * 3
+        y2.retain_grad()
+        y2.sum().backward()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert y2.grad.tolist() == [1.0, 1.0] and x.grad.tolist() == [3.0, 3.0]
 
 
 def test_variable_is_a_new_leaf_and_leaves_its_data_alone():

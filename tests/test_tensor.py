@@ -187,6 +187,18 @@ def test_properties_match_torch(device):
     assert mine.pin_memory() is mine and mine.share_memory_() is mine
 
 
+def test_type_accepts_torch_type_names():
+    # old tutorials convert with x.type('torch.DoubleTensor'); the string says "torch."
+    x = minitorch.arange(3)
+    for name in ["torch.DoubleTensor", "torch.FloatTensor", "torch.LongTensor"]:
+        ref = torch.arange(3).type(name).type()
+        assert x.type(name).type() == ref.replace("torch.", "minitorch.")
+        assert x.type(name.replace("torch.", "minitorch.")).type() == x.type(name).type()
+    for lib in (minitorch, torch):
+        with pytest.raises(ValueError, match="invalid type: 'torch.FooTensor'"):
+            lib.arange(3).type("torch.FooTensor")
+
+
 def test_numpy_and_new_tensors():
     x = minitorch.tensor([1.0, 2.0], dtype=minitorch.float64)
     assert x.numpy().dtype == np.float64 and np.shares_memory(x.numpy(), x.numpy())

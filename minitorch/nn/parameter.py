@@ -1,7 +1,7 @@
 """Parameter: a Tensor that a Module registers as one of its learnable weights."""
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..tensor import Tensor, _created_requiring_grad
 
 
 class Parameter(Tensor):
@@ -32,7 +32,7 @@ class Parameter(Tensor):
         self._init(data._data)
         self._version = data._version  # an alias of `data`, like torch's _make_subclass
         if requires_grad:
-            self.requires_grad_(True)
+            _created_requiring_grad(self)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
