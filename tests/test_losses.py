@@ -305,6 +305,31 @@ def test_loss_errors_match_torch(name):
     assert str(ours.value) == str(theirs.value).replace("torch.", "minitorch.")
 
 
+INTEGER_INPUT_CASES = {
+    "cross_entropy": lambda lib, F_: F_.cross_entropy(lib.ones(2, 3, dtype=lib.int64),
+                                                      lib.tensor([0, 1])),
+    "cross_entropy_module": lambda lib, F_: lib.nn.CrossEntropyLoss()(
+        lib.tensor([[1, 2, 3]]), lib.tensor([2])),
+    "nll_loss": lambda lib, F_: F_.nll_loss(lib.ones(2, 3, dtype=lib.int64), lib.tensor([0, 1])),
+    "bce": lambda lib, F_: F_.binary_cross_entropy(lib.ones(3, dtype=lib.int64),
+                                                   lib.ones(3, dtype=lib.int64)),
+    "mse": lambda lib, F_: F_.mse_loss(lib.tensor([1, 2]), lib.tensor([1, 3])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INTEGER_INPUT_CASES))
+def test_integer_inputs_raise_like_torch(name):
+    """torch has no integer kernel here; minitorch used to return a float64 loss."""
+    fn = INTEGER_INPUT_CASES[name]
+    with pytest.raises(Exception) as ours:
+        fn(minitorch, F)
+    with pytest.raises(Exception) as theirs:
+        fn(torch, TF)
+    assert type(ours.value) is type(theirs.value) is NotImplementedError
+    assert str(ours.value).startswith(str(theirs.value))   # then ours names the dtype
+    assert "int64" in str(ours.value)
+
+
 def test_ignored_targets_may_be_out_of_range_and_all_ignored_is_nan():
     x, t = np.random.default_rng(0).standard_normal((3, 4)), np.array([-100, 1, -100])
     check_fn(F.cross_entropy, TF.cross_entropy, [x, t])

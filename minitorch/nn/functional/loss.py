@@ -57,6 +57,17 @@ def _warn_size(input, target):
                       "to broadcasting. Please ensure they have the same size.", stacklevel=3)
 
 
+def _require_floating(kernel, *tensors):
+    """torch has no integer kernel for these losses: NotImplementedError, not a float64
+    result computed behind the user's back."""
+    if not any(t.dtype.is_floating_point for t in tensors):
+        dtype = tensors[0].dtype
+        name = _TORCH_NAMES.get(dtype.name, "Long" if dtype.name == "int64" else dtype.name)
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for \'{name}\' (got input.dtype={dtype}; '
+            "convert the input with .float())")
+
+
 def _same_dtype(input, target):
     return target if target.dtype == input.dtype else target.to(input.dtype)
 
@@ -65,6 +76,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     """mean((input - target)^2) (or sum / none)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
+    _require_floating("mse_cpu", input, target)
     _warn_size(input, target)
     diff = input - target
     loss = diff * diff
@@ -161,6 +173,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
+    _require_floating("nll_loss_out_frame", input)
     squeeze = input.dim() == 1
     x, t = _check_class_target(input, target, weight)
     _check_target_range(t, x.shape[1], ignore_index)
@@ -190,6 +203,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
+    _require_floating("log_softmax_lastdim_kernel_impl", input)
     if target.dtype.is_floating_point and target.shape == input.shape:
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     squeeze = input.dim() == 1
@@ -228,6 +242,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the "
                          f"input size ({input.shape}) is deprecated. Please ensure they have "
                          "the same size.")
+    _require_floating("binary_cross_entropy", input)
     data = input._data
     if data.size and bool(((data < 0) | (data > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
