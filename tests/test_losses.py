@@ -294,13 +294,18 @@ ERROR_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(ERROR_CASES))
-def test_loss_errors_match_torch(name):
-    fn = ERROR_CASES[name]
+def _errors_of_both(fn):
+    """The exceptions fn(minitorch, F) and fn(torch, TF) raise."""
     with pytest.raises(Exception) as ours:
         fn(minitorch, F)
     with pytest.raises(Exception) as theirs:
         fn(torch, TF)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_CASES))
+def test_loss_errors_match_torch(name):
+    ours, theirs = _errors_of_both(ERROR_CASES[name])
     assert type(ours.value) is type(theirs.value)
     assert str(ours.value) == str(theirs.value).replace("torch.", "minitorch.")
 
@@ -320,11 +325,7 @@ INTEGER_INPUT_CASES = {
 @pytest.mark.parametrize("name", sorted(INTEGER_INPUT_CASES))
 def test_integer_inputs_raise_like_torch(name):
     """torch has no integer kernel here; minitorch used to return a float64 loss."""
-    fn = INTEGER_INPUT_CASES[name]
-    with pytest.raises(Exception) as ours:
-        fn(minitorch, F)
-    with pytest.raises(Exception) as theirs:
-        fn(torch, TF)
+    ours, theirs = _errors_of_both(INTEGER_INPUT_CASES[name])
     assert type(ours.value) is type(theirs.value) is NotImplementedError
     assert str(ours.value).startswith(str(theirs.value))   # then ours names the dtype
     assert "int64" in str(ours.value)
