@@ -87,6 +87,8 @@ def _write(f, writer):
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):  # torch's check; mkstemp would name our temp file
+        raise RuntimeError(f"Parent directory {os.path.dirname(path)} does not exist.")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
                                suffix=".tmp")
     try:

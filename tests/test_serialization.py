@@ -246,6 +246,18 @@ def test_corrupt_and_truncated_files_raise_clear_errors(tmp_path):
         assert "bad.pt" in str(info.value), name
 
 
+def test_saving_into_a_missing_directory_raises_like_torch(tmp_path):
+    import torch
+
+    path = tmp_path / "checkpoints" / "epoch_1.pt"  # seed 004 saves to ./my_module/...
+    with pytest.raises(RuntimeError) as ours:
+        minitorch.save(minitorch.ones(2), path)
+    with pytest.raises(RuntimeError) as theirs:
+        torch.save(torch.ones(2), path)
+    assert str(ours.value) == str(theirs.value)
+    assert not (tmp_path / "checkpoints").exists()
+
+
 def test_pytorch_zip_checkpoints_get_an_explanation(tmp_path):
     torch = pytest.importorskip("torch")
     torch.save({"w": torch.ones(2)}, tmp_path / "torch.pt")
