@@ -260,6 +260,18 @@ def test_repr_layout_matches_torch(case):
     assert mine == ref.replace("torch.", "minitorch.")
 
 
+@pytest.mark.parametrize("op", ["max", "min"])
+def test_max_min_along_dim_print_like_torch_return_types(op):
+    # seed 002/003: `torch.max(out, 1)` then `[1]`; printing the pair is common too
+    values = [[1.0, 5.0], [3.0, 2.0]]
+    mine = getattr(minitorch, op)(minitorch.tensor(values), 1)
+    ref = getattr(torch, op)(torch.tensor(values), 1)
+    assert repr(mine) == repr(ref).replace("torch.", "minitorch.")
+    assert mine[1].tolist() == ref[1].tolist() and mine.indices.tolist() == ref.indices.tolist()
+    values_, indices_ = mine
+    assert values_.tolist() == ref.values.tolist() and isinstance(mine, tuple)
+
+
 def test_repr_shows_grad_fn_and_requires_grad():
     x = minitorch.tensor([1.0, 2.0], requires_grad=True)
     assert repr(x) == "tensor([1., 2.], requires_grad=True)"

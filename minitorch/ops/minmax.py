@@ -13,7 +13,25 @@ from .comparison import maximum, minimum
 from .reduce import _axes, _expand_back
 from .shape import normalize_dims
 
-values_indices = namedtuple("return_types", ["values", "indices"])
+class _ValuesIndices(namedtuple("_ValuesIndices", ["values", "indices"])):
+    """(values, indices) from max/min along a dim; printed like torch.return_types.max."""
+
+    __slots__ = ()
+    op_name = ""
+
+    def __repr__(self):
+        return (f"minitorch.return_types.{self.op_name}(\nvalues={self.values!r},\n"
+                f"indices={self.indices!r})")
+
+
+class _MaxResult(_ValuesIndices):
+    __slots__ = ()
+    op_name = "max"
+
+
+class _MinResult(_ValuesIndices):
+    __slots__ = ()
+    op_name = "min"
 
 
 class MaxMinDim(Op):
@@ -64,11 +82,12 @@ def _max_min(input, dim, keepdim, largest, name):
     if isinstance(dim, (int,)) and not isinstance(dim, bool):
         if input.numel() == 0:
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        result = _MaxResult if largest else _MinResult
         axis = normalize_dims(dim, input.dim())[0] if input.dim() else None
         if axis is None:
-            return values_indices(input.clone(), input.new_zeros(()).long())
+            return result(input.clone(), input.new_zeros(()).long())
         values, idx = MaxMinDim.apply(input, axis, keepdim, largest)
-        return values_indices(values, idx)
+        return result(values, idx)
     if hasattr(dim, "_data"):  # max(a, b): elementwise
         return (maximum if largest else minimum)(input, dim)
     if input.numel() == 0:
