@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -145,17 +146,22 @@ def move(array, dev: device):
 # ---- CPU threads for batch-parallel NumPy kernels ------------------------------------------
 #
 # NumPy's BLAS runs the conv GEMMs on every core, but every other NumPy call (the im2col
-# copies, col2im adds, pooling) runs on one. On 2 cores that left half the machine idle
+# copies, col2im adds, pooling) runs on one: on 2 cores that left half the machine idle
 # for ~half of a conv net's step. Conv and pooling ops therefore split the batch into
 # `cpu_threads()` parts and run them in a small thread pool (NumPy releases the GIL in
-# copies, ufuncs and matmul), each part with ONE BLAS thread: two parts each waking two
-# BLAS threads would put four busy threads on two cores. Only OpenBLAS (NumPy's wheels)
-# is handled; with another BLAS, or none found, the ops run in the calling thread.
+# copies, ufuncs and matmul), each part's GEMMs on one core.
+#
+# For that, once the pool starts, NumPy's OpenBLAS is set to ONE thread for the whole
+# process: after each multi-threaded call an OpenBLAS thread keeps spinning for ~0.1 s
+# and fights the pool's worker for the second core (measured on the MNIST CNN, batch
+# 256: 80 ms more CPU per step and up to 1.5x the wall time with OpenBLAS left at 2
+# threads outside the conv ops). The price: a large plain matmul outside conv/pool runs
+# on one core. Only OpenBLAS (NumPy's wheels) is handled; with another BLAS, or none
+# found, or OPENBLAS_NUM_THREADS=1, the ops run serially in the calling thread.
 
 _pool = None          # ThreadPoolExecutor with cpu_threads() - 1 workers
-_blas = None          # (get_num_threads, set_num_threads) of NumPy's OpenBLAS, via ctypes
 _thread_count = None  # parts per batch; 1 = run serially
-_parallel_lock = threading.Lock()  # one parallel section at a time (BLAS threads are global)
+_parallel_lock = threading.Lock()  # one parallel section at a time
 
 
 def _find_openblas():
@@ -180,17 +186,18 @@ def _find_openblas():
 
 
 def cpu_threads() -> int:
-    """Threads the CPU conv/pool ops use: as many as NumPy's OpenBLAS (so
-    OPENBLAS_NUM_THREADS=1 or OMP_NUM_THREADS=1 makes minitorch single-threaded too),
-    at most the cores this process may run on; 1 if the BLAS is not OpenBLAS."""
-    global _blas, _thread_count, _pool
+    """Threads the CPU conv/pool ops use: as many as NumPy's OpenBLAS had (so
+    OPENBLAS_NUM_THREADS=1 or OMP_NUM_THREADS=1 makes minitorch single-threaded too), at
+    most the cores this process may run on; 1 if the BLAS is not OpenBLAS."""
+    global _thread_count, _pool
     if _thread_count is None:
-        _blas = _find_openblas()
+        blas = _find_openblas()
         count = 1
-        if _blas is not None:
+        if blas is not None:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-            count = max(1, min(int(_blas[0]()), cores))
+            count = max(1, min(int(blas[0]()), cores))
         if count > 1:
+            blas[1](1)  # see above: the pool, not OpenBLAS, uses the other cores
             _pool = ThreadPoolExecutor(count - 1, thread_name_prefix="minitorch-cpu")
         _thread_count = count
     return _thread_count
@@ -209,14 +216,35 @@ def parallel_over_batch(xp, n, work):
         return [work(0, n)]
     try:
         bounds = [n * i // parts for i in range(parts + 1)]
-        blas_threads = _blas[0]()
-        _blas[1](1)
         futures = [_pool.submit(work, n0, n1) for n0, n1 in zip(bounds[1:-1], bounds[2:])]
         try:
             first = work(bounds[0], bounds[1])  # this thread takes the first part
         finally:
             wait(futures)
-            _blas[1](blas_threads)
         return [first] + [future.result() for future in futures]
     finally:
         _parallel_lock.release()
+
+
+# ---- glibc malloc: keep freed memory for the next step ----------------------------------
+#
+# A training step frees and re-allocates the same multi-MB arrays (activations, their
+# gradients). glibc hands big blocks back to the OS on free (mmap/munmap, or a heap trim),
+# so the next step gets fresh pages and pays a page fault + zeroing per 4 KB: 7,000 faults
+# (27 MB) per step on the MNIST CNN at batch 256, 10-15 % of the step's CPU time here.
+# Raising the mmap and trim thresholds keeps such blocks in the heap (up to 256 MB of free
+# memory may stay reserved), which made the faults per step ~0. Linux/glibc only; other
+# platforms, or MINITORCH_MALLOPT=0, leave malloc alone.
+def _keep_freed_memory():
+    if not sys.platform.startswith("linux") or os.environ.get("MINITORCH_MALLOPT") == "0":
+        return
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt  # absent (OSError) on musl
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's <malloc.h>
+    mallopt(m_mmap_threshold, 64 << 20)  # blocks up to 64 MB come from the heap
+    mallopt(m_trim_threshold, 256 << 20)
+
+
+_keep_freed_memory()

@@ -145,6 +145,9 @@ def conv2d_grad_weight(x, grad_out, g, groups, bias=False):
 def conv2d_grad_input(grad_out, weight, g, groups):
     """grad_x = col2im(weight.T @ grad_out): every input pixel collects weight * grad from
     each window that read it. Also conv_transpose2d's forward. Returns (N, C, H, W)."""
+    full = _full_conv_geometry(grad_out.shape, g)
+    if full is not None:
+        return conv2d_forward(grad_out, _flipped_transposed(weight, groups), full, groups)
     xp = backend.array_module(grad_out)
     oc, k = weight.shape[0], g.C * g.KH * g.KW
     w_t = weight.reshape(groups, oc // groups, k // groups).transpose(0, 2, 1)
@@ -164,6 +167,35 @@ def conv2d_grad_input(grad_out, weight, g, groups):
 
     backend.parallel_over_batch(xp, g.N, work)
     return grad_x
+
+
+# With stride 1 the input gradient is itself a convolution, the "full" one: grad_out
+# padded by D*(K-1) - P on each side, correlated with the weight flipped in both spatial
+# axes and with its in/out channels swapped (grad_x[h] = sum_k grad_out[h + P - k*D] *
+# w[k]; substitute k' = K-1-k). It then runs on the forward path, one im2col copy + GEMM,
+# instead of col2im's KH*KW read-modify-write adds: ~1.5x faster on the CIFAR net's convs.
+
+def _full_conv_geometry(grad_shape, g):
+    """The Geometry of the full convolution giving conv g's input gradient, or None
+    where that does not apply (stride > 1, padding > D*(K-1), or an extra output row
+    from conv_transpose2d's output_padding) or does not pay: an unpadded conv's full
+    conv pads grad_out by K-1 and computes 1.8x the GEMM columns on LeNet's 10x10 layer
+    (10 % slower than col2im there), so it is used up to 1.5x the columns."""
+    pad_h, pad_w = g.DH * (g.KH - 1) - g.PH, g.DW * (g.KW - 1) - g.PW
+    if (g.SH, g.SW) != (1, 1) or min(pad_h, pad_w) < 0:
+        return None
+    full = geometry(grad_shape, (g.KH, g.KW), (1, 1), (pad_h, pad_w), (g.DH, g.DW))
+    if (full.OH, full.OW) != (g.H, g.W) or full.OH * full.OWC > 1.5 * g.OH * g.OWC:
+        return None
+    return full
+
+
+def _flipped_transposed(weight, groups):
+    """weight (OC, C/G, KH, KW) -> (C, OC/G, KH, KW), per group, flipped in KH and KW."""
+    xp = backend.array_module(weight)
+    oc, c_g, kh, kw = weight.shape
+    w = weight.reshape(groups, oc // groups, c_g, kh, kw).transpose(0, 2, 1, 3, 4)
+    return xp.ascontiguousarray(w[..., ::-1, ::-1]).reshape(groups * c_g, oc // groups, kh, kw)
 
 
 class Conv2d(Op):
