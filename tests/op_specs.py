@@ -169,7 +169,9 @@ spec("pow", binary("positive", "normal", scalar=False),
      calls=("pow", ".pow", fn(["Tensor.__pow__"], lambda L, a, b: a ** b)), tol32=(1e-4, 1e-5))
 spec("pow", st.builds(lambda a, e: S(a, e), arrays(maybe_empty_shapes(), "int"),
                       st.sampled_from([0, 1, 2, 3, 2.0, -1.0 + 0.0])),
-     variant="scalar_exponent", may_raise=False)
+     variant="scalar_exponent", may_raise=False, errors=[
+         ErrorCase(S(A([1, 2], dtype=np.int64), -1), RuntimeError,
+                   "Integers to negative integer powers are not allowed.")])
 spec("pow", st.builds(lambda a, e: S(a, e), arrays(shapes(), "nonzero"),
                       st.sampled_from([-2, -1, -0.5 + 0.0, 0.5, 1.5])),
      calls=(fn(["pow"], lambda L, a, e: L.pow(L.abs(a), e)),), variant="fractional_exponent",
@@ -321,7 +323,9 @@ spec("sum", reduction(empty=True), tol32=(1e-5, 1e-4))
 spec("sum", reduction("int64", empty=True), variant="int", grad=False)
 spec("sum", reduction("bool"), variant="bool", grad=False, dtypes=("float64",))
 spec("mean", reduction(), tol32=(1e-5, 1e-5), errors=[
-    ErrorCase(S(A([1, 2], dtype=np.int64)), RuntimeError, "mean(): could not infer output dtype")])
+    ErrorCase(S(A([1, 2], dtype=np.int64)), RuntimeError,
+              "mean(): could not infer output dtype. Input dtype must be either a floating "
+              "point or complex dtype. Got: Long")])
 spec("prod", reduction("zeros_inside", dim="int_or_none"), tol32=(1e-4, 1e-5))
 spec("prod", reduction("int64", dim="int_or_none"), variant="int", grad=False)
 var_kw = st.sampled_from([{}, {"unbiased": False}, {"unbiased": True}, {"correction": 0},
@@ -521,7 +525,8 @@ def cat_sample(draw, stack=False):
 
 spec("cat", cat_sample(), calls=("cat", "concat", "concatenate"), errors=[
     ErrorCase(S([A(np.ones((2, 3))), A(np.ones((2, 4)))], 0), RuntimeError,
-              "Sizes of tensors must match except in dimension 0")])
+              "Sizes of tensors must match except in dimension 0"),
+    ErrorCase(S([], 0), ValueError, "expected a non-empty list of Tensors")])
 spec("stack", cat_sample(stack=True), errors=[
     ErrorCase(S([A(np.ones((2, 3))), A(np.ones((2, 4)))]), RuntimeError,
               "stack expects each tensor to be equal size")], calls=("stack",))

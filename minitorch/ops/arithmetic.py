@@ -239,6 +239,8 @@ def pow(input, exponent):
         if _is_tensor(b):
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         return cast(Pow.apply(cast(a, dtypes.int64), int(b)), dtypes.bool)  # x ** True
+    if not dt.is_floating_point and not _is_tensor(b) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return Pow.apply(a, b)
 
 

@@ -300,7 +300,7 @@ class Cat(Op):
 def cat(tensors, dim=0):
     tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     tensors, _ = promote(*tensors, broadcast=False)
     ref = tensors[0]
     axis = normalize_dim(dim, ref.dim())
