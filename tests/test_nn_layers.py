@@ -525,3 +525,42 @@ def test_default_parameter_dtype_and_device(lib_name, device):
     assert all(p.dtype == minitorch.float64 and p.device.type == device
                for p in m.parameters())
     assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in m.parameters())
+
+
+# ---- non-Tensor inputs: a NumPy array handed to a layer ---------------------------------------
+NON_TENSOR_CASES = {
+    # (call, same_message): torch words conv/pool errors as "invalid combination of arguments"
+    "linear_ndarray": (lambda L: L.nn.Linear(3, 2)(np.ones((2, 3), np.float32)), True),
+    "linear_list": (lambda L: L.nn.functional.linear([[1.0, 2.0]], L.ones(2, 2)), True),
+    "relu_ndarray": (lambda L: L.nn.functional.relu(np.ones(3)), True),
+    "sigmoid_module_ndarray": (lambda L: L.nn.Sigmoid()(np.ones(3)), False),
+    "cross_entropy_ndarray_target": (
+        lambda L: L.nn.CrossEntropyLoss()(L.ones(2, 3), np.array([0, 1])), True),
+    "mse_ndarray_input": (lambda L: L.nn.MSELoss()(np.ones(2), L.ones(2)), False),
+    "conv2d_ndarray": (lambda L: L.nn.Conv2d(3, 2, 3)(np.ones((1, 3, 5, 5), np.float32)), False),
+    "conv_transpose2d_ndarray": (
+        lambda L: L.nn.ConvTranspose2d(3, 2, 3)(np.ones((1, 3, 5, 5), np.float32)), False),
+    "max_pool2d_ndarray": (lambda L: L.nn.MaxPool2d(2)(np.ones((1, 3, 4, 4))), False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NON_TENSOR_CASES))
+def test_non_tensor_inputs_raise_torchs_type_error(case):
+    """Not an AttributeError from inside minitorch: torch's TypeError naming the type."""
+    call, same_message = NON_TENSOR_CASES[case]
+    with pytest.raises(TypeError) as theirs:
+        call(torch)
+    with pytest.raises(TypeError) as ours:
+        call(minitorch)
+    if same_message:
+        assert str(ours.value) == str(theirs.value)
+    assert "must be Tensor, not numpy.ndarray" in str(ours.value) or "not list" in str(ours.value)
+
+
+@pytest.mark.parametrize("cls", ["Conv2d", "ConvTranspose2d"])
+def test_zero_kernel_raises_at_forward_like_torch(cls):
+    for lib in (torch, minitorch):
+        layer = getattr(lib.nn, cls)(3, 4, 0)           # constructing is allowed
+        with pytest.raises(RuntimeError, match="kernel size should be greater than zero, but "
+                                               "got kernel_height: 0 kernel_width: 0"):
+            layer(lib.ones(1, 3, 8, 8))

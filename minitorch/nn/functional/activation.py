@@ -12,6 +12,7 @@ import warnings
 from ... import ops
 from ...ops import nn_ops
 from ...tensor_methods import _inplace
+from ._validate import require_tensor
 
 __all__ = [
     "celu",
@@ -58,6 +59,7 @@ def relu(input, inplace=False):
         input (Tensor): any shape.
         inplace (bool): overwrite `input` with the result. Default: False.
     """
+    require_tensor("relu", input)
     if inplace:
         # Hardtanh(0, inf) saves only its output, so the in-place form can be differentiated
         return _inplace(input, lambda t: nn_ops.Hardtanh.apply(t, 0.0, math.inf))
@@ -70,6 +72,7 @@ def relu_(input):
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """hardtanh(x) = clamp(x, min_val, max_val); the gradient is 0 at the bounds."""
+    require_tensor("hardtanh", input)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _maybe_inplace(input, inplace,
@@ -82,11 +85,13 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 def relu6(input, inplace=False):
     """relu6(x) = min(max(x, 0), 6) (= hardtanh(x, 0, 6))."""
+    require_tensor("relu6", input)
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """leaky_relu(x) = x if x > 0 else negative_slope * x."""
+    require_tensor("leaky_relu", input)
     return _maybe_inplace(input, inplace,
                           lambda t: nn_ops.LeakyRelu.apply(t, negative_slope))
 
@@ -97,6 +102,7 @@ def leaky_relu_(input, negative_slope=0.01):
 
 def elu(input, alpha=1.0, inplace=False):
     """elu(x) = x if x > 0 else alpha * (exp(x) - 1)."""
+    require_tensor("elu", input)
     return _maybe_inplace(input, inplace, lambda t: nn_ops.Elu.apply(t, alpha))
 
 
@@ -106,12 +112,14 @@ def elu_(input, alpha=1.0):
 
 def selu(input, inplace=False):
     """selu(x) = scale * elu(x, alpha) with the self-normalizing constants."""
+    require_tensor("selu", input)
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
     return _maybe_inplace(input, inplace, lambda t: nn_ops.Elu.apply(t, alpha) * scale)
 
 
 def celu(input, alpha=1.0, inplace=False):
     """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    require_tensor("celu", input)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     return _maybe_inplace(input, inplace,
@@ -124,6 +132,7 @@ def gelu(input, approximate="none"):
     Args:
         approximate (str): "none" (exact, via erf) or "tanh".
     """
+    require_tensor("gelu", input)
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _check_float("GeluKernelImpl", input)
@@ -132,52 +141,62 @@ def gelu(input, approximate="none"):
 
 def sigmoid(input):
     """sigmoid(x) = 1 / (1 + exp(-x)), computed without overflow."""
+    require_tensor("sigmoid", input)
     return ops.sigmoid(input)
 
 
 def tanh(input):
+    require_tensor("tanh", input)
     return ops.tanh(input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
     """softplus(x) = log(1 + exp(beta x)) / beta, and x where beta x > threshold."""
+    require_tensor("softplus", input)
     return nn_ops.Softplus.apply(input, beta, threshold)
 
 
 def logsigmoid(input):
     """logsigmoid(x) = log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    require_tensor("logsigmoid", input)
     return -nn_ops.Softplus.apply(-input, 1.0, math.inf)
 
 
 def silu(input, inplace=False):
     """silu(x) = x * sigmoid(x) (a.k.a. swish)."""
+    require_tensor("silu", input)
     return _maybe_inplace(input, inplace, nn_ops.Silu.apply)
 
 
 def mish(input, inplace=False):
     """mish(x) = x * tanh(softplus(x))."""
+    require_tensor("mish", input)
     return _maybe_inplace(input, inplace, nn_ops.Mish.apply)
 
 
 def softsign(input):
     """softsign(x) = x / (1 + |x|)."""
+    require_tensor("softsign", input)
     return input / (ops.abs(input) + 1)
 
 
 def hardsigmoid(input, inplace=False):
     """hardsigmoid(x) = relu6(x + 3) / 6."""
+    require_tensor("hardsigmoid", input)
     return _maybe_inplace(input, inplace,
                           lambda t: nn_ops.Hardtanh.apply(t + 3, 0.0, 6.0) * (1.0 / 6))
 
 
 def threshold(input, threshold, value, inplace=False):
     """y = x if x > threshold else value."""
+    require_tensor("threshold", input)
     return _maybe_inplace(input, inplace,
                           lambda t: ops.where(t > threshold, t, value))
 
 
 def prelu(input, weight):
     """prelu(x) = x if x > 0 else weight * x, weight one value or one per channel (dim 1)."""
+    require_tensor("prelu", input)
     if weight.numel() != 1 and (input.dim() < 2 or input.shape[1] != weight.numel()):
         channels = input.shape[1] if input.dim() >= 2 else 1
         raise RuntimeError(
@@ -202,12 +221,14 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
             input, else 1, with a warning, like torch).
         dtype: cast the input to this dtype first.
     """
+    require_tensor("softmax", input)
     if dim is None:
         dim = _softmax_dim("softmax", input.dim(), _stacklevel)
     return ops.softmax(input, dim, dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    require_tensor("softmin", input)
     if dim is None:
         dim = _softmax_dim("softmin", input.dim(), _stacklevel)
     return ops.softmax(-input, dim, dtype=dtype)
@@ -215,6 +236,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log_softmax(x) = x - logsumexp(x) along `dim` (stable)."""
+    require_tensor("log_softmax", input)
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
     return ops.log_softmax(input, dim, dtype=dtype)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ... import ops
 from ...ops import nn_ops
+from ._validate import require_tensor
 
 __all__ = ["bilinear", "linear"]
 
@@ -30,6 +31,7 @@ def linear(input, weight, bias=None):
     >>> linear(minitorch.randn(8, 3), minitorch.randn(2, 3)).shape
     minitorch.Size([8, 2])
     """
+    require_tensor("linear", input)
     if input.dim() == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are 0D "
                            f"and {weight.dim()}D")

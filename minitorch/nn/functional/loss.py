@@ -11,6 +11,7 @@ import warnings
 from ... import ops
 from ...ops import loss as loss_ops
 from ...ops import nn_ops
+from ._validate import require_tensor
 
 __all__ = [
     "binary_cross_entropy",
@@ -74,6 +75,8 @@ def _same_dtype(input, target):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """mean((input - target)^2) (or sum / none)."""
+    require_tensor("mse_loss", input)
+    require_tensor("mse_loss", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _require_floating("mse_cpu", input, target)
@@ -87,6 +90,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """mean(|input - target|); the gradient at a tie is 0 (torch)."""
+    require_tensor("l1_loss", input)
+    require_tensor("l1_loss", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _warn_size(input, target)
@@ -99,6 +104,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",
                    beta=1.0):
     """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - target)."""
+    require_tensor("smooth_l1_loss", input)
+    require_tensor("smooth_l1_loss", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if beta < 0:
@@ -110,6 +117,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = input - target)."""
+    require_tensor("huber_loss", input)
+    require_tensor("huber_loss", target, "target", 2)
     _check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -171,6 +180,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     Shape:
         input (C,), (N, C) or (N, C, d1, ...); target (), (N,) or (N, d1, ...).
     """
+    require_tensor("nll_loss", input)
+    require_tensor("nll_loss", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _require_floating("nll_loss_out_frame", input)
@@ -198,6 +209,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
     >>> cross_entropy(minitorch.randn(3, 5), minitorch.tensor([1, 0, 4]))
     """
+    require_tensor("cross_entropy_loss", input)
+    require_tensor("cross_entropy_loss", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -236,6 +249,8 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """-(t log x + (1 - t) log(1 - x)) with each log clamped at -100 (torch), x in [0, 1]."""
+    require_tensor("binary_cross_entropy", input)
+    require_tensor("binary_cross_entropy", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if target.shape != input.shape:
@@ -256,6 +271,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      reduce=None, reduction="mean", pos_weight=None):
     """BCE on logits x, fused with the sigmoid for stability:
     loss = (1 - t) x + (1 + (pos_weight - 1) t) softplus(-x)."""
+    require_tensor("binary_cross_entropy_with_logits", input)
+    require_tensor("binary_cross_entropy_with_logits", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if target.shape != input.shape:
@@ -276,6 +293,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     """KL(target || exp(input)) pointwise: target (log target - input), input given as
     log-probabilities. reduction "batchmean" divides the sum by the batch size (the true
     KL divergence); "mean" averages over all elements (with torch's warning)."""
+    require_tensor("kl_div", input)
+    require_tensor("kl_div", target, "target", 2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     if reduction not in ("none", "mean", "sum", "batchmean"):
         raise ValueError(f"{reduction} is not a valid value for reduction")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import warnings
 
-from ... import ops
 from .. import functional as F
 from .. import init
 from ..module import Module
@@ -164,12 +163,12 @@ class Sigmoid(Module):
     """1 / (1 + exp(-x))."""
 
     def forward(self, input):
-        return ops.sigmoid(input)
+        return F.sigmoid(input)
 
 
 class Tanh(Module):
     def forward(self, input):
-        return ops.tanh(input)
+        return F.tanh(input)
 
 
 class Softsign(Module):

@@ -6,6 +6,7 @@ import math
 from ...creation import empty
 from .. import functional as F
 from .. import init
+from ..functional._validate import require_tensor
 from ..module import Module
 from ..parameter import Parameter
 
@@ -72,6 +73,13 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
+    def _check_input(self, input, fn):
+        require_tensor(fn, input)
+        if min(self.kernel_size) <= 0:  # torch checks at the first call, not in __init__
+            raise RuntimeError("kernel size should be greater than zero, but got "
+                               f"kernel_height: {self.kernel_size[0]} "
+                               f"kernel_width: {self.kernel_size[1]}")
+
     def reset_parameters(self):
         # kaiming_uniform_ with a = sqrt(5) gives bound = 1/sqrt(fan_in), with
         # fan_in = weight.shape[1] * kH * kW (also for ConvTranspose2d, as in torch)
@@ -132,6 +140,7 @@ class Conv2d(_ConvNd):
                          False, 0, groups, bias, padding_mode, device, dtype)
 
     def _conv_forward(self, input, weight, bias):
+        self._check_input(input, "conv2d")
         if self.padding_mode != "zeros":
             padded = F.pad(input, self._reversed_padding_repeated_twice,
                            mode=self.padding_mode)
@@ -196,6 +205,7 @@ class ConvTranspose2d(_ConvNd):
         return tuple(output_size[d] - min_sizes[d] for d in range(2))
 
     def forward(self, input, output_size=None):
+        self._check_input(input, "conv_transpose2d")
         if isinstance(self.padding, str):
             raise ValueError("Only `zeros` padding mode is supported for ConvTranspose2d")
         output_padding = self._output_padding(input, output_size)
