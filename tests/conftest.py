@@ -6,11 +6,21 @@ timings on shared runners vary) and `thorough` (many more examples, for local ru
 """
 import os
 
+# `pytest -n 2` on a 2-core machine: one BLAS/OpenMP thread per worker, or the workers'
+# thread pools oversubscribe the cores (measured on the subset training_parity + conv_pool
+# + nn_layers: 111-305 s without, 44-62 s with). The libraries read these variables when
+# they load, so this must run before numpy and torch are imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import numpy as np
 import pytest
+import torch
 from hypothesis import HealthCheck, settings
 
 import minitorch
+
+torch.set_num_threads(1)
 
 settings.register_profile(
     "ci", max_examples=25, deadline=None, derandomize=True, print_blob=True,
