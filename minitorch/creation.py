@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+import warnings
 
 import numpy as np
 
@@ -89,6 +90,11 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
 
     >>> minitorch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
     """
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
+                      ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
     dt = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
     if device is None and isinstance(data, Tensor):
         dev = data.device
@@ -111,6 +117,8 @@ def as_tensor(data, dtype=None, device=None):
         return data
     if isinstance(data, np.ndarray) and device is None and dtype is None:
         return from_numpy(data)
+    if isinstance(data, Tensor):  # keeps the graph, like torch.as_tensor
+        return data.to(device=device, dtype=dtype)
     return tensor(data, dtype=dtype, device=device)
 
 
@@ -254,6 +262,9 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     """Integers in [low, high); int64 by default, like torch."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
+    if not isinstance(size, (tuple, list)):  # randint(0, 5) forgot the size
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not "
+                        f"{type(size).__name__}")
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
     arr = mt_random.integers(_shape((size,), "randint"), low, high, backend.as_device(device),
                              generator, dtype=dt.np)

@@ -210,11 +210,17 @@ class Tensor(TensorMethods):
                 f"Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
+    def _python_scalar(self):
+        # float(t)/int(t) use other words (and type) than t.item() in torch
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._python_scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._python_scalar())
 
     def __index__(self):
         if self.dtype.is_floating_point or self._data.size != 1:

@@ -199,6 +199,14 @@ def test_type_accepts_torch_type_names():
             lib.arange(3).type("torch.FooTensor")
 
 
+def test_tensor_of_a_tensor_warns_like_torch():
+    for lib in (minitorch, torch):
+        with pytest.warns(UserWarning, match="To copy construct from a tensor, it is "
+                                             "recommended to use sourceTensor.detach"):
+            copy = lib.tensor(lib.ones(2, requires_grad=True))
+        assert not copy.requires_grad
+
+
 def test_numpy_and_new_tensors():
     x = minitorch.tensor([1.0, 2.0], dtype=minitorch.float64)
     assert x.numpy().dtype == np.float64 and np.shares_memory(x.numpy(), x.numpy())
@@ -362,6 +370,11 @@ def test_random_shapes_dtypes_and_ranges(device):
     (lambda L: L.randn((2, 3.0)), TypeError, "randn(): argument 'size'"),
     (lambda L: L.nn.Linear(4.0, 2), TypeError, "argument 'size'"),
     (lambda L: L.randn(3, dtype=L.int64), NotImplementedError, ""),
+    (lambda L: L.randint(0, 5), TypeError, "randint(): argument 'size'"),
+    (lambda L: float(L.ones(2)), ValueError,
+     "only one element tensors can be converted to Python scalars"),
+    (lambda L: int(L.ones(2)), ValueError, "only one element tensors can be converted"),
+    (lambda L: L.ones(2).item(), RuntimeError, "a Tensor with 2 elements cannot be converted"),
     (lambda L: L.ones(2, 3) + L.ones(3, 2), RuntimeError, "must match the size"),
     (lambda L: L.ones(2, 3) @ L.ones(2, 3), RuntimeError, "cannot be multiplied"),
     (lambda L: L.ones(2, 3).view(4), RuntimeError, "shape '[4]' is invalid for input of size 6"),

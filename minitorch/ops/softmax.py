@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import backend
 from ..autograd.function import Op
 from .promotion import cast
-from .reduce import _axes, _expand_back, _float
+from .reduce import _TORCH_TYPE_NAMES, _axes, _expand_back, _float
 from .shape import normalize_dims
 
 
@@ -71,12 +71,21 @@ def logsumexp(input, dim, keepdim=False):
 
 
 
+def _check_floating(kernel, input, dtype):
+    """torch has no integer softmax kernel: integer input needs dtype=... (or .float())."""
+    if dtype is None and not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{_TORCH_TYPE_NAMES.get(input.dtype.name, input.dtype.name)}'")
+
+
 def softmax(input, dim, dtype=None):
+    _check_floating("softmax_lastdim_kernel_impl", input, dtype)
     input = cast(input, dtype) if dtype is not None else _float(input)
     return Softmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
 
 
 def log_softmax(input, dim, dtype=None):
+    _check_floating("log_softmax_lastdim_kernel_impl", input, dtype)
     input = cast(input, dtype) if dtype is not None else _float(input)
     return LogSoftmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
 
