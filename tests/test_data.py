@@ -384,3 +384,17 @@ def test_batching_matches_torch_for_any_size(n, bs, drop_last):
     assert len(ours) == len(theirs)
     got = [as_list(b[0]) for b in ours]
     assert got == [b[0].tolist() for b in theirs]
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_old_iterator_next_method_fails_like_torch(num_workers):
+    # seed 003 calls `iter(loader).next()` (Python 2 style); torch names its iterator class
+    for lib in (data, tdata):
+        it = iter(lib.DataLoader([1, 2, 3], batch_size=2, num_workers=num_workers))
+        with pytest.raises(AttributeError) as err:
+            it.next()
+        name = type(it).__name__
+        assert f"'{name}' object has no attribute 'next'" in str(err.value)
+        expected = "_SingleProcessDataLoaderIter" if num_workers == 0 else \
+            "_MultiProcessingDataLoaderIter"
+        assert name == expected

@@ -155,11 +155,11 @@ class DataLoader:
 
     def __iter__(self):
         if self.num_workers == 0:
-            return _SingleProcessIter(self)
+            return _SingleProcessDataLoaderIter(self)
         if not self.persistent_workers:
-            return _MultiProcessIter(self)
+            return _MultiProcessingDataLoaderIter(self)
         if self._iterator is None or self._iterator._closed:
-            self._iterator = _MultiProcessIter(self)
+            self._iterator = _MultiProcessingDataLoaderIter(self)
         else:
             self._iterator._reset(self)
         return self._iterator
@@ -175,7 +175,7 @@ class DataLoader:
         return len(self._index_sampler)
 
 
-class _BaseIter:
+class _BaseDataLoaderIter:
     def __init__(self, loader):
         self._loader = loader
         self._num_yielded = 0
@@ -189,7 +189,7 @@ class _BaseIter:
         return len(self._loader)
 
 
-class _SingleProcessIter(_BaseIter):
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
     def __init__(self, loader):
         super().__init__(loader)
         self._fetcher = _worker.make_fetcher(loader._dataset_kind, loader.dataset,
@@ -203,7 +203,7 @@ class _SingleProcessIter(_BaseIter):
         return batch
 
 
-class _MultiProcessIter(_BaseIter):
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     """Workers fetch; the main process keeps results in sampler order."""
 
     def __init__(self, loader):
