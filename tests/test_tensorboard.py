@@ -8,6 +8,7 @@ import io
 import struct
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import minitorch
@@ -91,4 +92,60 @@ def test_scalars_and_images_round_trip(tmp_path):
     image = _parse(value[4][0])
     assert (image[1][0], image[2][0], image[3][0]) == (4, 5, 3)
     png = np.asarray(Image.open(io.BytesIO(image[4][0])))
-    assert png.shape == (4, 5, 3) and np.all(png == 128)
+    assert png.shape == (4, 5, 3) and np.all(png == 127)  # torch truncates 0.5 * 255
+
+
+def _torch_tensorboard_utils():
+    """torch/utils/tensorboard/_utils.py, loaded by path: importing the package needs the
+    tensorboard distribution, which is not a test dependency."""
+    import importlib.util
+    import pathlib
+
+    import torch
+
+    path = pathlib.Path(torch.__file__).parent / "utils" / "tensorboard" / "_utils.py"
+    spec = importlib.util.spec_from_file_location("_torch_tb_utils", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _logged_image(tmp_path, **kwargs):
+    with SummaryWriter(str(tmp_path)) as w:
+        getattr(w, kwargs.pop("method", "add_image"))("img", **kwargs)
+    (event_file,) = list(tmp_path.iterdir())
+    image_event = [_parse(r) for r in _read_records(event_file)][-1]
+    image = _parse(_parse(_parse(image_event[5][0])[1][0])[4][0])
+    return np.asarray(Image.open(io.BytesIO(image[4][0]))), image[3][0]
+
+
+@pytest.mark.parametrize("shape,dataformats,method,dtype", [
+    ((3, 6, 5), "CHW", "add_image", np.float32),
+    ((6, 5, 3), "HWC", "add_image", np.uint8),       # seed 001: a cv2 image, dataformats='HWC'
+    ((6, 5, 1), "HWC", "add_image", np.float32),     # gray: repeated to RGB
+    ((6, 5), "HW", "add_image", np.float64),
+    ((5, 3, 6), "WCH", "add_image", np.float32),
+    ((10, 3, 4, 5), "NCHW", "add_images", np.float32),   # 8 per row, then a second row
+    ((3, 4, 5, 1), "NHWC", "add_images", np.uint8),
+])
+def test_images_are_laid_out_and_scaled_like_torch(tmp_path, shape, dataformats, method,
+                                                   dtype):
+    rng = np.random.default_rng(0)
+    arr = (rng.random(shape) * (255 if dtype == np.uint8 else 1.2)).astype(dtype)
+    png, colorspace = _logged_image(tmp_path, img_tensor=minitorch.from_numpy(arr.copy()),
+                                    dataformats=dataformats, method=method)
+    hwc = _torch_tensorboard_utils().convert_to_HWC(arr.copy(), dataformats)
+    scale = 1 if arr.dtype == np.uint8 else 255
+    expected = (hwc.astype(np.float32) * scale).clip(0, 255).astype(np.uint8)
+    assert colorspace == expected.shape[2]
+    np.testing.assert_array_equal(png, expected)
+
+
+def test_image_with_the_wrong_dataformats_fails_like_torch(tmp_path):
+    # a cv2 image (H, W, C) logged with the default "CHW" and a 2-D array as "CHW"
+    with SummaryWriter(str(tmp_path)) as w:
+        with pytest.raises(AssertionError, match="size of input tensor and input format "
+                                                 "are different"):
+            w.add_image("x", np.zeros((4, 5)), dataformats="CHW")
+        with pytest.raises(AssertionError, match="same dimension shorthand twice"):
+            w.add_image("x", np.zeros((4, 5, 3)), dataformats="HHW")

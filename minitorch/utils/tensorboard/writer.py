@@ -60,35 +60,29 @@ class SummaryWriter:
             self.add_scalar(f"{main_tag}/{tag}", value, global_step, walltime)
 
     def add_image(self, tag, img_tensor, global_step=None, walltime=None, dataformats="CHW"):
-        """Log an image: float values in [0, 1] or uint8, layout CHW (default), HWC or HW."""
+        """Log an image: float values in [0, 1] or uint8 in [0, 255].
+
+        Args:
+            dataformats: the order of the axes, any arrangement of "CHW", "HW" or (a
+                batch laid out as a grid) "NCHW", e.g. "HWC" for an image read by cv2.
+        """
         from PIL import Image
 
-        arr = _to_numpy(img_tensor)
-        if dataformats == "CHW":
-            arr = arr.transpose(1, 2, 0)
-        elif dataformats == "HW":
-            arr = arr[:, :, None]
-        elif dataformats != "HWC":
-            raise ValueError(f"dataformats must be CHW, HWC or HW, got {dataformats!r}")
-        if arr.dtype != np.uint8:
-            arr = (np.clip(arr, 0, 1) * 255 + 0.5).astype(np.uint8)
-        if arr.shape[2] == 1:
-            arr = arr[:, :, 0]
+        arr = _to_hwc(_to_numpy(img_tensor), dataformats)
+        # torch scales floats by 255 and truncates (0.5 -> 127); uint8 passes unchanged
+        scale = 1 if arr.dtype == np.uint8 else 255
+        arr = (arr.astype(np.float32) * scale).clip(0, 255).astype(np.uint8)
         buf = io.BytesIO()
         Image.fromarray(arr).save(buf, format="PNG")
-        h, w = arr.shape[:2]
-        channels = 1 if arr.ndim == 2 else arr.shape[2]
+        h, w, channels = arr.shape
         summary = record.image_summary(tag, buf.getvalue(), h, w, channels)
         self._write(record.event(walltime or time.time(), int(global_step or 0),
                                  summary=summary))
 
     def add_images(self, tag, img_tensor, global_step=None, walltime=None,
                    dataformats="NCHW"):
-        from ...vision.utils import make_grid
-
-        if dataformats != "NCHW":
-            raise ValueError("add_images supports dataformats='NCHW'")
-        self.add_image(tag, make_grid(img_tensor), global_step, walltime)
+        """Log a batch of images as one grid (8 per row, no padding, as torch does)."""
+        self.add_image(tag, img_tensor, global_step, walltime, dataformats)
 
     def flush(self):
         self._file.flush()
@@ -104,6 +98,40 @@ class SummaryWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _to_hwc(arr, dataformats):
+    """torch.utils.tensorboard's layout rules: an (H, W, C) array, gray repeated to RGB."""
+    if len(set(dataformats)) != len(dataformats):
+        raise AssertionError("You can not use the same dimension shorthand twice. "
+                             f"input_format: {dataformats}")
+    if arr.ndim != len(dataformats):
+        raise AssertionError("size of input tensor and input format are different. "
+                             f"tensor shape: {arr.shape}, input_format: {dataformats}")
+    dataformats = dataformats.upper()
+    if len(dataformats) == 4:
+        return _grid(arr.transpose([dataformats.find(c) for c in "NCHW"])).transpose(1, 2, 0)
+    if len(dataformats) == 2:
+        arr = arr.transpose([dataformats.find(c) for c in "HW"])
+        return np.stack([arr, arr, arr], 2)
+    arr = arr.transpose([dataformats.find(c) for c in "HWC"])
+    return np.concatenate([arr, arr, arr], 2) if arr.shape[2] == 1 else arr
+
+
+def _grid(batch, ncols=8):
+    """(N, C, H, W) -> (3, rows*H, cols*W): images side by side, 8 per row, no padding."""
+    if batch.shape[1] == 1:
+        batch = np.concatenate([batch, batch, batch], 1)
+    if batch.shape[1] != 3:
+        raise AssertionError(f"expected images with 1 or 3 channels, got shape {batch.shape}")
+    n, _, h, w = batch.shape
+    ncols = min(n, ncols)
+    nrows = -(-n // ncols)
+    canvas = np.zeros((3, h * nrows, w * ncols), dtype=batch.dtype)
+    for i in range(n):
+        y, x = divmod(i, ncols)
+        canvas[:, y * h:(y + 1) * h, x * w:(x + 1) * w] = batch[i]
+    return canvas
 
 
 def _to_numpy(x):
