@@ -476,3 +476,37 @@ def test_parameter_list_and_dict():
     assert list(pd.keys()) == ["a", "b"] and isinstance(pd["a"], nn.Parameter)
     td = torch.nn.ParameterDict({"a": torch.zeros(2), "b": torch.ones(1)})
     assert repr(pd) == repr(td).replace("torch", "minitorch")
+
+
+# ---- torch.nn.utils: gradient clipping ---------------------------------------------------------
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3, float("inf")])
+@pytest.mark.parametrize("max_norm", [0.1, 1e3])
+def test_clip_grad_norm_matches_torch(norm_type, max_norm):
+    rng = np.random.default_rng(0)
+    grads = [rng.standard_normal(s).astype(np.float32) for s in [(3, 4), (4,), (2, 2, 2)]]
+    results = {}
+    for lib in (minitorch, torch):
+        params = [lib.zeros(g.shape, requires_grad=True) for g in grads]
+        for p, g in zip(params, grads):
+            p.grad = lib.tensor(g)
+        params.append(lib.zeros(2, requires_grad=True))   # no grad: skipped, like torch
+        total = lib.nn.utils.clip_grad_norm_(params, max_norm, norm_type=norm_type)
+        results[lib.__name__] = (total, [p.grad for p in params[:-1]])
+    (m_total, m_grads), (t_total, t_grads) = results["minitorch"], results["torch"]
+    np.testing.assert_allclose(m_total.numpy(), t_total.numpy(), rtol=1e-6)
+    for m_g, t_g in zip(m_grads, t_grads):
+        assert m_g.dtype == minitorch.float32
+        np.testing.assert_allclose(m_g.numpy(), t_g.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_clip_grad_value_and_nonfinite_norm_match_torch():
+    clipped = []
+    for lib in (minitorch, torch):
+        p = lib.zeros(3, requires_grad=True)
+        p.grad = lib.tensor([-2.0, 0.05, float("inf")])
+        with pytest.raises(RuntimeError, match="The total norm of order 2.0 for gradients "
+                                               "from `parameters` is non-finite"):
+            lib.nn.utils.clip_grad_norm_(p, 1.0, error_if_nonfinite=True)
+        lib.nn.utils.clip_grad_value_([p], 0.1)
+        clipped.append((p.grad.tolist(), float(lib.nn.utils.clip_grad_norm_([], 1.0))))
+    assert clipped[0] == clipped[1]

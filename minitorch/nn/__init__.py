@@ -5,6 +5,7 @@ re-exported here, so `nn.Linear`, `nn.Conv2d`, ... work as in torch.
 """
 from . import functional as functional
 from . import init as init
+from . import utils as utils
 from .module import Module as Module
 from .modules import *  # every layer class
 from .parameter import Parameter as Parameter
