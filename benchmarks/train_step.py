@@ -178,10 +178,12 @@ def main():
     print(versions())
     print(f"{args.model} batch {args.batch} on {args.device}, threads {threads}, "
           f"median of {args.steps} steps:")
+    low = {name: 1000 * min(t) for name, t in times.items()}
     for name in workers:
         print(f"  {name:9s} {ms[name]:8.2f} ms/step  ({1000 * args.batch / ms[name]:8.1f} "
-              "samples/s)")
-    print(f"  ratio minitorch/torch = {ms['minitorch'] / ms['torch']:.2f}")
+              f"samples/s)  min {low[name]:8.2f} ms")
+    print(f"  ratio minitorch/torch = {ms['minitorch'] / ms['torch']:.2f} "
+          f"(of the minima: {low['minitorch'] / low['torch']:.2f})")
     if args.profile:
         print("\nminitorch, 10 steps, top functions by own time:")
         print(json.loads(workers["minitorch"].ask("profile 10")))

@@ -6,6 +6,7 @@ With `cols` (K, N*OH*OW) the im2col matrix of x and the weight seen as (OC, K):
     conv2d:        out    = weight @ cols                       (N, OC, OH, OW)
     grad weight:   grad_w = grad_out @ cols.T                   (OC, K)
     grad input:    grad_x = col2im(weight.T @ grad_out)         (N, C, H, W)
+                   (stride 1: the "full" conv2d of grad_out with the flipped weight)
 
 Groups split K and OC into G blocks; one batched matmul over the G blocks does them all.
 
