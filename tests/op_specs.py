@@ -310,7 +310,17 @@ def matmul_sample(draw, cases=tuple(MATMUL_CASES)):
 spec("matmul", matmul_sample(), calls=("matmul", ".matmul",
                                       fn(["Tensor.__matmul__"], lambda L, a, b: a @ b)),
      errors=[ErrorCase(S(A(np.ones((2, 3))), A(np.ones((2, 3)))), RuntimeError,
-                       "shapes cannot be multiplied (2x3 and 2x3)")])
+                       "shapes cannot be multiplied (2x3 and 2x3)"),
+             # torch never promotes in a matrix product (an int64 batch into a float net)
+             ErrorCase(S(A(np.ones((2, 3)), dtype=np.int64), A(np.ones((3, 2)))),
+                       RuntimeError,
+                       "expected m1 and m2 to have the same dtype, but got: long int != float"),
+             ErrorCase(S(A(np.ones((2, 3)), dtype=np.int32),
+                         A(np.ones((3, 2)), dtype=np.int64)), RuntimeError,
+                       "expected m1 and m2 to have the same dtype, but got: int != long int"),
+             ErrorCase(S(A(np.ones(3), dtype=np.int32), A(np.ones(3), dtype=np.int64)),
+                       RuntimeError,
+                       "dot : expected both vectors to have same dtype, but found Int and Long")])
 spec("mm", matmul_sample(("2d2d",)), errors=[
     ErrorCase(S(A(np.ones(3)), A(np.ones((3, 2)))), RuntimeError, "must be a matrix")])
 spec("bmm", matmul_sample(("batched",)), errors=[

@@ -43,6 +43,15 @@ class Matmul(Op):
         return grad_a, grad_b
 
 
+# how torch's matmul errors spell dtypes: C type names, and ScalarType names for dot
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "bool": "bool"}
+_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                "bool": "Bool"}
+
+
 def matmul(input, other):
     if input.dim() == 0 or other.dim() == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
@@ -54,6 +63,14 @@ def matmul(input, other):
         b_shape = "x".join(map(str, other.shape[-2:] if other.dim() > 1 else (k_b, 1)))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a_shape} and "
                            f"{b_shape})")
+    if input.dtype != other.dtype:  # torch never promotes inside a matrix product
+        if input.dim() == 1 and other.dim() == 1:
+            raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                               f"{_TORCH_NAMES.get(input.dtype.name, input.dtype.name)} and "
+                               f"{_TORCH_NAMES.get(other.dtype.name, other.dtype.name)}")
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_NAMES.get(input.dtype.name, input.dtype.name)} != "
+                           f"{_C_NAMES.get(other.dtype.name, other.dtype.name)}")
     (a, b), _ = promote(input, other, broadcast=False)
     return Matmul.apply(a, b)
 
@@ -85,7 +102,4 @@ def dot(input, other):
             f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
             f"[{other.shape[0]}] to have the same number of elements, but got "
             f"{input.shape[0]} and {other.shape[0]} elements respectively")
-    if input.dtype != other.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
-                           f"{input.dtype.name} and {other.dtype.name}")
     return matmul(input, other)
