@@ -43,6 +43,24 @@ _BY_NP = {d.np: d for d in ALL}
 
 _default_float = float32
 
+# torch's C++ "scalar type" names, which its error messages use ("not implemented for 'Long'")
+_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double",
+                      "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                      "int64": "Long", "bool": "Bool"}
+
+
+def scalar_type_name(d: dtype) -> str:
+    """torch's name for `d` in error messages: float32 -> 'Float', int64 -> 'Long'."""
+    return _SCALAR_TYPE_NAMES.get(d.name, d.name)
+
+
+def require_kernel(kernel: str, input, allowed) -> None:
+    """Raise torch's NotImplementedError when torch has no `kernel` for input's dtype
+    (instead of quietly computing in another dtype). `allowed(dtype) -> bool`."""
+    if not allowed(input.dtype):
+        raise NotImplementedError(
+            f'"{kernel}" not implemented for \'{scalar_type_name(input.dtype)}\'')
+
 
 def get_default_dtype() -> dtype:
     return _default_float

@@ -390,7 +390,43 @@ ERRORS = [
      "padding_mode must be one of"),
     (lambda L: L.nn.ConvTranspose2d(4, 6, 3, padding_mode="reflect"), ValueError,
      'Only "zeros" padding mode is supported for ConvTranspose2d'),
+    # dtypes torch has no CPU kernel for: an error, not a result in another dtype
+    *[(lambda L, f=f, dt=dt: getattr(L.nn.functional, f)(L.ones(1, 2, 4, 4, dtype=getattr(
+        L, dt)), 2), NotImplementedError, f'"{f}" not implemented for \'{name}\'')
+      for f, dt, name in [("avg_pool2d", "int32", "Int"), ("avg_pool2d", "uint8", "Byte"),
+                          ("avg_pool2d", "bool", "Bool"), ("max_pool2d", "bool", "Bool"),
+                          ("adaptive_avg_pool2d", "int64", "Long"),
+                          ("adaptive_max_pool2d", "int64", "Long")]],
+    *[(lambda L, f=f, dt=dt: getattr(L.nn.functional, f)(
+        L.ones(1, 2, 4, 4, dtype=getattr(L, dt)), L.ones(2, 2, 2, 2, dtype=getattr(L, dt))),
+       NotImplementedError, f'"{kernel}" not implemented for \'{name}\'')
+      for f, kernel, dt, name in [("conv2d", "slow_conv2d_cpu", "bool", "Bool"),
+                                  ("conv_transpose2d", "slow_conv_transpose2d_out_cpu",
+                                   "int32", "Int")]],
 ]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+def test_integer_pools_and_convs_match_torch(dtype):
+    """torch computes these in the input's integer dtype (avg_pool2d on int64 truncates
+    toward zero); the results must be the same numbers in the same dtype."""
+    x = (np.arange(2 * 3 * 5 * 5).reshape(2, 3, 5, 5) * 7 % 23 - 11).astype(dtype)
+    w = (np.arange(3 * 3 * 2 * 2).reshape(3, 3, 2, 2) % 5 - 2).astype(dtype)
+    calls = [lambda L, x, w: L.nn.functional.max_pool2d(x, 2, 1, 1),
+             lambda L, x, w: L.nn.functional.conv2d(x, w, padding=1),
+             lambda L, x, w: L.nn.functional.conv_transpose2d(x, w, stride=2),
+             lambda L, x, w: L.nn.functional.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+             lambda L, x, w: L.nn.functional.avg_pool2d(x, 2, divisor_override=3)]
+    for call in calls:
+        try:
+            want = call(torch, torch.from_numpy(x), torch.from_numpy(w))
+        except NotImplementedError:
+            with pytest.raises(NotImplementedError):
+                call(minitorch, minitorch.from_numpy(x), minitorch.from_numpy(w))
+            continue
+        got = call(minitorch, minitorch.from_numpy(x), minitorch.from_numpy(w))
+        assert got.dtype.name == str(want.dtype)[6:]
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
 
 
 @pytest.mark.parametrize("call,exc,fragment", ERRORS)

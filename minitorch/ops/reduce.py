@@ -228,17 +228,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return Sum.apply(input, _axes(input, dim), keepdim)
 
 
-_TORCH_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                     "uint8": "Byte", "bool": "Bool"}
-
-
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     input = _maybe_cast(input, dtype)
     if not input.dtype.is_floating_point:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: "
-            f"{_TORCH_TYPE_NAMES.get(input.dtype.name, input.dtype.name)}")
+            f"{dtypes.scalar_type_name(input.dtype)}")
     return Mean.apply(input, _axes(input, dim), keepdim)
 
 

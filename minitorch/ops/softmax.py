@@ -1,10 +1,10 @@
 """softmax, log_softmax and logsumexp: the reductions with a max-shift for stability."""
 from __future__ import annotations
 
-from .. import backend
+from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import cast
-from .reduce import _TORCH_TYPE_NAMES, _axes, _expand_back, _float
+from .reduce import _axes, _expand_back, _float
 from .shape import normalize_dims
 
 
@@ -70,12 +70,10 @@ def logsumexp(input, dim, keepdim=False):
     return LogSumExp.apply(_float(input), _axes(input, dim), keepdim)
 
 
-
 def _check_floating(kernel, input, dtype):
     """torch has no integer softmax kernel: integer input needs dtype=... (or .float())."""
-    if dtype is None and not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"{kernel}" not implemented for '
-                                  f"'{_TORCH_TYPE_NAMES.get(input.dtype.name, input.dtype.name)}'")
+    if dtype is None:
+        dtypes.require_kernel(kernel, input, lambda d: d.is_floating_point)
 
 
 def softmax(input, dim, dtype=None):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import operator
 
+from ... import dtypes
 from ...ops import conv as conv_ops
 from .misc import pad as _pad
 
@@ -121,6 +122,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             f"input{list(x.shape)} to have {weight.shape[1] * groups} channels, but got "
             f"{x.shape[1]} channels instead")
     _check_dtypes(x, weight, bias)
+    dtypes.require_kernel("slow_conv2d_cpu", x, lambda d: d.name != "bool")
     _check_bias(bias, weight, out_channels)
     padded = [x.shape[2 + i] + 2 * padding[i] + extra[i] for i in range(2)]
     span = [dilation[i] * (kernel[i] - 1) + 1 for i in range(2)]
@@ -184,6 +186,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
             f"input{list(x.shape)} to have {weight.shape[0]} channels, but got {x.shape[1]} "
             "channels instead")
     _check_dtypes(x, weight, bias)
+    # torch's CPU kernel: floats and int64 only
+    dtypes.require_kernel("slow_conv_transpose2d_out_cpu", x,
+                          lambda d: d.is_floating_point or d.name == "int64")
     _check_bias(bias, weight, weight.shape[1] * groups, transposed="transposed=1, ")
     kernel = weight.shape[2:]
     out_hw = [(x.shape[2 + i] - 1) * stride[i] - 2 * padding[i]

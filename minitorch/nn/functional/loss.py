@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ... import ops
+from ... import dtypes, ops
 from ...ops import loss as loss_ops
 from ...ops import nn_ops
 from ._validate import require_tensor
@@ -63,7 +63,7 @@ def _require_floating(kernel, *tensors):
     result computed behind the user's back."""
     if not any(t.dtype.is_floating_point for t in tensors):
         dtype = tensors[0].dtype
-        name = _TORCH_NAMES.get(dtype.name, "Long" if dtype.name == "int64" else dtype.name)
+        name = dtypes.scalar_type_name(dtype)
         raise NotImplementedError(
             f'"{kernel}" not implemented for \'{name}\' (got input.dtype={dtype}; '
             "convert the input with .float())")
@@ -130,10 +130,6 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _apply_reduction(loss, reduction)
 
 
-_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int32": "Int",
-                "int16": "Short", "int8": "Char", "bool": "Bool"}
-
-
 def _check_class_target(input, target, weight):
     """Shapes and dtypes for class-index targets; returns (input, target) with a batch dim."""
     if input.dim() < 1:
@@ -154,7 +150,7 @@ def _check_class_target(input, target, weight):
             raise RuntimeError(f"Expected target size {expected}, got {list(target.shape)}")
     if target.dtype.name not in ("int64", "uint8"):
         raise RuntimeError("expected target dtype to be Long or Byte, but got "
-                           f"{_TORCH_NAMES.get(target.dtype.name, target.dtype.name)}")
+                           f"{dtypes.scalar_type_name(target.dtype)}")
     classes = input.shape[1]
     if weight is not None and (weight.dim() != 1 or weight.numel() != classes):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes "

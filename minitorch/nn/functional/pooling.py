@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import operator
 
+from ... import dtypes
 from ...ops import pool as pool_ops
 from ...ops.im2col import out_size
 
@@ -31,6 +32,14 @@ def _batched(input, fn):
         raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
                            f"size for input, but got:{list(input.shape)}")
     return (input.unsqueeze(0), True) if input.dim() == 3 else (input, False)
+
+
+def _not_bool(d):
+    return d.name != "bool"
+
+
+def _floating(d):
+    return d.is_floating_point
 
 
 def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, fn):
@@ -95,6 +104,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     >>> max_pool2d(minitorch.randn(1, 16, 28, 28), 2).shape
     minitorch.Size([1, 16, 14, 14])
     """
+    dtypes.require_kernel("max_pool2d", input, _not_bool)
     x, unbatched = _batched(input, "max_pool2d")
     kernel, stride, padding, dilation = _pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
@@ -122,13 +132,19 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     >>> avg_pool2d(minitorch.ones(1, 1, 4, 4), 2).shape
     minitorch.Size([1, 1, 2, 2])
     """
+    # torch averages floats and int64 (with C++ integer division: truncated toward 0)
+    dtypes.require_kernel("avg_pool2d", input, lambda d: _floating(d) or d.name == "int64")
     x, unbatched = _batched(input, "avg_pool2d")
     kernel, stride, padding, _ = _pool_geometry(
         x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    out = pool_ops.AvgPool2d.apply(x, kernel, stride, padding, bool(ceil_mode),
-                                   bool(count_include_pad), divisor_override)
+    integer = not x.dtype.is_floating_point
+    # int64 sums are exact in float64 up to 2**53
+    out = pool_ops.AvgPool2d.apply(x.double() if integer else x, kernel, stride, padding,
+                                   bool(ceil_mode), bool(count_include_pad), divisor_override)
+    if integer:
+        out = (out.abs().floor() * out.sign()).long()  # truncate toward zero
     return out.squeeze(0) if unbatched else out
 
 
@@ -163,6 +179,7 @@ def adaptive_avg_pool2d(input, output_size):
     >>> adaptive_avg_pool2d(minitorch.randn(2, 8, 7, 9), 1).shape
     minitorch.Size([2, 8, 1, 1])
     """
+    dtypes.require_kernel("adaptive_avg_pool2d", input, _floating)
     size = _adaptive_size(input, output_size, "adaptive_avg_pool2d")
     unbatched = input.dim() == 3
     x = input.unsqueeze(0) if unbatched else input
@@ -177,6 +194,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     >>> adaptive_max_pool2d(minitorch.randn(2, 8, 7, 9), (2, 3)).shape
     minitorch.Size([2, 8, 2, 3])
     """
+    dtypes.require_kernel("adaptive_max_pool2d", input, _floating)
     size = _adaptive_size(input, output_size, "adaptive_max_pool2d")
     unbatched = input.dim() == 3
     x = input.unsqueeze(0) if unbatched else input
