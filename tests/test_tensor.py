@@ -393,3 +393,20 @@ def test_errors_match_torch(program, exc, match):
     with pytest.raises(exc) as mine:
         program(minitorch)
     assert match in str(mine.value), str(mine.value)
+
+
+def test_version_module_like_torch_version():
+    """Seed 000 prints torch.version.cuda: a version string with a GPU, None without."""
+    import re
+    import sys
+    from pathlib import Path
+
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    released = re.search(r'^version = "([^"]+)"', pyproject, re.M).group(1)
+    assert minitorch.version.__version__ == minitorch.__version__ == released
+    cuda = minitorch.version.cuda
+    if minitorch.cuda.is_available():
+        assert isinstance(cuda, str) and cuda[0].isdigit()
+    else:
+        assert cuda is None
+        assert "cupy" not in sys.modules or minitorch.backend._cupy is None
