@@ -51,6 +51,11 @@ class Tensor(TensorMethods):
     """
 
     __array_priority__ = 1000  # so `ndarray * tensor` calls Tensor.__rmul__
+    # views (autograd/views.py): how to replay this view from its `_base`, why it must not
+    # be modified in place (split outputs, made in no_grad), and a base's live views
+    _view_fn = None
+    _view_meta = None
+    _views = None
 
     @property
     def grad(self):

@@ -6,31 +6,36 @@ result out of place and then write it back; see `_inplace` for the autograd rule
 """
 from __future__ import annotations
 
-from . import dtypes, ops
+from . import backend, dtypes, ops
 from . import random as mt_random
-from .autograd import grad_mode
+from .autograd import grad_mode, views
 
 
 def _inplace(self, result_fn, *args, **kwargs):
-    """Run `result_fn(self, *args)` and store the result in `self`.
+    """Run `result_fn(self, *args)` and write the result into self's memory.
 
-    Without autograd (e.g. inside `no_grad`, in an optimizer step) the values are written
-    into the existing array, so views and `.data` aliases see the change. With autograd,
-    `self` takes over the result's graph node; the version counter is bumped either way,
-    so a backward that saved the old values raises instead of using changed numbers.
+    The write is always in place, so views of self, its base and `.data` aliases see the
+    new values. With autograd the op runs on a private copy of self at self's place in the
+    graph (torch's "original self", which later writes can't change); then self (for a
+    view: its base, see autograd/views.py) takes over the result's graph node. The
+    version counter is bumped either way, so a backward that saved the old values raises
+    instead of using changed numbers.
     """
     from .tensor import Tensor
 
     others_need_grad = any(isinstance(a, Tensor) and a.requires_grad for a in args)
     recording = grad_mode._enabled and (self.requires_grad or others_need_grad)
-    if recording and self.is_leaf and self.requires_grad:
-        raise RuntimeError(
-            "a leaf Variable that requires grad is being used in an in-place operation.")
-    # the graph nodes the inputs already have (the walk in _nodes_made_by stops there)
-    old_nodes = {id(t.grad_fn) for t in (self, *args, *kwargs.values())
-                 if isinstance(t, Tensor) and t.grad_fn is not None} if recording else ()
+    if recording:
+        views.check_inplace(self)
+    if self._data.size > 1 and any(
+            step == 0 and n > 1 for step, n in zip(self._data.strides, self._data.shape)):
+        raise RuntimeError(  # x.expand(...): several elements share one memory location
+            "unsupported operation: more than one element of the written-to tensor refers "
+            "to a single memory location. Please clone() the tensor before performing the "
+            "operation.")
+    source = views.private_copy(self) if recording else self
     with grad_mode.set_grad_enabled(recording):
-        result = result_fn(self, *args, **kwargs)
+        result = result_fn(source, *args, **kwargs)
     if result.dtype != self.dtype and not _can_cast(result.dtype, self.dtype):
         raise RuntimeError(
             f"result type {_torch_name(result.dtype)} can't be cast to the desired output "
@@ -38,57 +43,34 @@ def _inplace(self, result_fn, *args, **kwargs):
     if result.shape != self.shape:  # an in-place op can't grow self to the broadcast shape
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape {list(result.shape)}")
-    if recording:
-        # a copy: the result may be a view of another tensor (copy_, expand)
-        self._data = result._data.astype(self._data.dtype, copy=True)
-        self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
-        self.requires_grad = True
+    if isinstance(self._data, backend.np.generic):  # a NumPy scalar: no memory to share
+        self._data = backend.np.array(result._data, dtype=self._data.dtype)
     else:
         self._data[...] = result._data
     self._version[0] += 1
-    node = result.grad_fn
-    if recording and node is not None:
-        self_is_argument = any(a is self for a in (*args, *kwargs.values()))
-        _track_saved_after_inplace(node, self, result, self_is_argument)
-        for inner in () if self_is_argument else _nodes_made_by(node, old_nodes):
-            # e.g. F.selu(x, inplace=True) = Elu(x) * scale: Elu saved x's old array,
-            # which is private now, like the old array the top node saved
-            inner._saved_versions = tuple(
-                (t, v) for t, v in inner._saved_versions if t is not self)
+    if recording:
+        views.rebase(self, result)
+        if result.grad_fn is not None:
+            _track_saved_after_inplace(result.grad_fn, self, result)
     return self
 
 
-def _nodes_made_by(node, old_ids):
-    """The graph nodes below `node` created by the in-place op's own composition, found
-    by walking down until the nodes the inputs already had (`old_ids`)."""
-    found, stack, seen = [], list(node.edges), set(old_ids)
-    while stack:
-        n = stack.pop()
-        if n is None or id(n) in seen or not hasattr(n, "_saved_versions"):
-            continue  # AccumulateGrad (a leaf) has no saved values
-        seen.add(id(n))
-        found.append(n)
-        stack.extend(n.edges)
-    return found
-
-
-def _track_saved_after_inplace(node, self, result, self_is_argument):
+def _track_saved_after_inplace(node, self, result):
     """Version-check what the in-place op's node saved the way torch does.
 
-    - self's *old* array: the write above replaced it rather than modified it, so it is
-      the node's private copy (torch's "original self"); later changes to self are fine.
     - the op's *output*: in torch that is self itself, so changing self again later
       (`x.exp_().mul_(2)`) makes backward raise; the entry now watches self.
+    - self's *old* values: the op ran on a private copy, so later changes to self are
+      fine; but when self is also an argument (`x.mul_(x)`), that saved argument is self
+      as it is now and stays watched, so backward raises, as in torch.
     Some ops differentiate from the input out of place but from the output in place, as
     torch's leaky_relu_/elu_ do; `became_inplace` lets them switch.
-    When self is also an argument (`x.mul_(x)`), the saved `other` is self as it is now:
-    the entries stay, so backward raises, as in torch.
     """
     if node.became_inplace(result._data):
         node._saved_versions = ((self, self._version[0]),)
-    elif node._saved_versions and not self_is_argument:
+    elif node._saved_versions:
         node._saved_versions = tuple((self, self._version[0]) if t is result else (t, v)
-                                     for t, v in node._saved_versions if t is not self)
+                                     for t, v in node._saved_versions)
 
 
 def _can_cast(src, dst):

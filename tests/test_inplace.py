@@ -164,10 +164,6 @@ PROGRAMS = {
 
 # Known deviations, kept here so that a fix shows up as an XPASS.
 DEVIATIONS = {
-    "F.relu(inplace).mul_": "F.relu(inplace=True) runs Hardtanh(0, inf), whose in-place form "
-                            "keeps the input like torch's hardtanh_; torch's relu_ keeps the "
-                            "result, so a later in-place change raises there",
-    "nn.ReLU(inplace).mul_": "same as F.relu(inplace).mul_",
     "F.selu(inplace).mul_": "F.selu is composed as Elu(x) * scale; torch's selu_ keeps its "
                             "result, so a later in-place change raises there",
     "F.celu(inplace).mul_": "as F.selu(inplace).mul_",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import backend, dtypes
 from ..autograd.function import Op
+from ..autograd.views import ViewOp
 from .promotion import cast
 from .shape import normalize_dim
 
@@ -92,7 +93,7 @@ def _view_for(array, index):
     return (array, index) if split is None else (array[split[0]], split[1])
 
 
-class GetItem(Op):
+class GetItem(ViewOp):
     """out = x[index];  d/dx = zeros with the gradient scatter-added at `index`."""
 
     @staticmethod
@@ -121,6 +122,9 @@ def getitem(input, index):
     idx = index if basic else _convert_index(index, xp)
     if basic:
         _check_basic_bounds(input.shape, index)
+        items = index if isinstance(index, tuple) else (index,)
+        if Ellipsis not in items:  # x[0, 1] is a NumPy scalar, x[0, 1, ...] a 0-d view
+            idx = items + (Ellipsis,)
     else:
         _check_advanced_bounds(input.shape, idx, xp)
     return GetItem.apply(input, idx, basic)

@@ -9,6 +9,7 @@ import operator
 
 from .. import backend
 from ..autograd.function import Op
+from ..autograd.views import ViewOp, mark_multi_output
 from .promotion import promote
 
 
@@ -62,7 +63,7 @@ def infer_shape(shape, numel):
     return shape
 
 
-class Reshape(Op):
+class Reshape(ViewOp):
     """out = x with a new shape (same elements in row-major order)."""
 
     @staticmethod
@@ -137,7 +138,7 @@ def unsqueeze(input, dim):
     return Reshape.apply(input, shape[:d] + (1,) + shape[d:], False)
 
 
-class Permute(Op):
+class Permute(ViewOp):
     """out = x with axes reordered;  the gradient is permuted back by the inverse order."""
 
     @staticmethod
@@ -183,7 +184,7 @@ def t(input):
     return transpose(input, 0, 1) if input.dim() == 2 else input.view(input.shape)
 
 
-class Expand(Op):
+class Expand(ViewOp):
     """out = x broadcast to `shape` (a view);  the engine sums the gradient back."""
 
     @staticmethod
@@ -330,7 +331,7 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(t_, d) for t_ in tensors], d)
 
 
-class Slice(Op):
+class Slice(ViewOp):
     """out = x[lo:hi] along `axis` (a view);  the gradient is placed back in a zero array."""
 
     @staticmethod
@@ -369,6 +370,8 @@ def split(input, split_size_or_sections, dim=0):
     for s in sizes:
         out.append(Slice.apply(input, axis, lo, lo + s))
         lo += s
+    mark_multi_output(input, out, "Split" if isinstance(split_size_or_sections, int)
+                      else "SplitWithSizes")
     return tuple(out)
 
 
@@ -383,7 +386,9 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     axis = normalize_dim(dim, input.dim())
-    return tuple(squeeze(s, axis) for s in split(input, 1, axis))
+    out = tuple(squeeze(s, axis) for s in split(input, 1, axis))
+    mark_multi_output(input, out, "Unbind")
+    return out
 
 
 class Flip(Op):

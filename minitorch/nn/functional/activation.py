@@ -61,8 +61,9 @@ def relu(input, inplace=False):
     """
     require_tensor("relu", input)
     if inplace:
-        # Hardtanh(0, inf) saves only its output, so the in-place form can be differentiated
-        return _inplace(input, lambda t: nn_ops.Hardtanh.apply(t, 0.0, math.inf))
+        # relu saves only its output, which is `input` now: a later in-place change of it
+        # makes backward raise, as torch's relu_ does
+        return _inplace(input, ops.relu)
     return ops.relu(input)
 
 
