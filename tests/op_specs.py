@@ -342,15 +342,27 @@ var_kw = st.sampled_from([{}, {"unbiased": False}, {"unbiased": True}, {"correct
                           {"correction": 2}])
 spec("var", reduction(kwargs=var_kw), tol32=(1e-4, 1e-5))
 spec("std", reduction(kwargs=var_kw), tol32=(1e-4, 1e-5))
-spec("max", reduction("int", dim="int"), variant="dim",
-     errors=[ErrorCase(S(A(np.ones((0, 2))), 0), IndexError, "Expected reduction dim 0")])
-spec("min", reduction("int", dim="int"), variant="dim")
+spec("max", reduction("int", dim="int"), variant="dim", errors=[
+    ErrorCase(S(A(np.ones((0, 2))), 0), IndexError, "Expected reduction dim 0"),
+    # max/min take one int dim (amax/amin take a tuple)
+    ErrorCase(S(A(np.ones((2, 3))), dim=(0, 1)), TypeError,
+              "max() received an invalid combination of arguments"),
+    ErrorCase(S(A(np.ones((2, 3))), True), TypeError, "invalid combination of arguments")])
+spec("min", reduction("int", dim="int"), variant="dim", errors=[
+    ErrorCase(S(A(np.ones((2, 3))), [0]), TypeError,
+              "min() received an invalid combination of arguments", call=".min")])
 spec("max", unary("int", empty=False), variant="all", calls=("max", ".max", "amax", ".amax"),
      errors=[ErrorCase(S(A(np.ones((0, 2)))), RuntimeError, "Specify the reduction dim")])
 spec("min", unary("int", empty=False), variant="all", calls=("min", ".min", "amin", ".amin"))
 spec("argmax", reduction("int", dim="int_or_none"), grad=False,
-     calls=("argmax", ".argmax", "argmin", ".argmin"))
-spec("amax", reduction("int", dim="dims"), calls=("amax", ".amax", "amin", ".amin"))
+     calls=("argmax", ".argmax", "argmin", ".argmin"), errors=[
+    ErrorCase(S(A(np.ones((2, 3))), dim=(0, 1)), TypeError,
+              "argmax(): argument 'dim' must be int, not tuple"),
+    ErrorCase(S(A(np.ones((2, 3))), 1.0), TypeError,
+              "must be int, not float", call="argmin")])
+spec("amax", reduction("int", dim="dims"), calls=("amax", ".amax", "amin", ".amin"), errors=[
+    ErrorCase(S(A(np.ones((2, 3))), True), TypeError,
+              "must be tuple of ints, not bool")])
 spec("logsumexp", reduction("wide", dim="int"), tol32=(1e-5, 1e-5))
 spec("logsumexp", reduction("normal", dim="dims_nonempty"), variant="dims")
 for name in ["softmax", "log_softmax"]:

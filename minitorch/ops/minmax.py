@@ -5,6 +5,7 @@ returns; amax/amin and a full max() split it evenly over the tied elements.
 """
 from __future__ import annotations
 
+import operator
 from collections import namedtuple
 
 from .. import backend
@@ -78,8 +79,25 @@ class AmaxAmin(Op):
         return (_expand_back(grad, ctx.axes, ctx.keepdim) * mask / count,)
 
 
+def _is_int(value):
+    """An int dim as torch accepts it: int or numpy integer, never bool (nor a tuple)."""
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _max_min(input, dim, keepdim, largest, name):
-    if isinstance(dim, (int,)) and not isinstance(dim, bool):
+    if dim is not None and not _is_int(dim) and not hasattr(dim, "_data"):
+        # torch's max/min take one int dim; amax/amin are the ones that take a tuple
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"(Tensor, dim={type(dim).__name__}), but expected one of: "
+                        f"(Tensor input, int dim, bool keepdim = False); "
+                        f"use {'amax' if largest else 'amin'} to reduce over several dims")
+    if dim is not None and _is_int(dim):
         if input.numel() == 0:
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
         result = _MaxResult if largest else _MinResult
@@ -106,11 +124,19 @@ def min(input, dim=None, keepdim=False):
     return _max_min(input, dim, keepdim, False, "min")
 
 
+def _check_dims(dim, name):
+    if not _is_int(dim) and not isinstance(dim, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'dim' must be tuple of ints, "
+                        f"not {type(dim).__name__}")
+
+
 def amax(input, dim=(), keepdim=False):
+    _check_dims(dim, "amax")
     return AmaxAmin.apply(input, _axes(input, dim), keepdim, True)
 
 
 def amin(input, dim=(), keepdim=False):
+    _check_dims(dim, "amin")
     return AmaxAmin.apply(input, _axes(input, dim), keepdim, False)
 
 
@@ -125,6 +151,8 @@ def argmin(input, dim=None, keepdim=False):
 def _arg(input, dim, keepdim, fn):
     from ..tensor import Tensor
 
+    if dim is not None and not _is_int(dim):
+        raise TypeError(f"{fn}(): argument 'dim' must be int, not {type(dim).__name__}")
     xp = backend.array_module(input._data)
     if dim is None:
         out = getattr(xp, fn)(input._data.reshape(-1))
