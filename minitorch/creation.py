@@ -95,6 +95,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
                       "sourceTensor.detach().clone() or sourceTensor.detach().clone()"
                       ".requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
+    _check_dtype(dtype, "tensor")
     dt = dtypes.to_dtype(dtype) if dtype is not None else _infer_dtype(data)
     if device is None and isinstance(data, Tensor):
         dev = data.device
@@ -130,10 +131,28 @@ def from_numpy(ndarray):
     return Tensor._wrap(ndarray)
 
 
+def _check_dtype(dtype, name):
+    """torch's `dtype` argument: a dtype or a Python type, never a string or NumPy dtype."""
+    if dtype is None or isinstance(dtype, dtypes.dtype):
+        return dtype
+    if any(dtype is t for t in (float, int, bool)):
+        return dtype
+    raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, "
+                    f"not {type(dtype).__name__}")
+
+
 def _shape(size, name="empty"):
     """The shape tuple from `f(2, 3)` or `f((2, 3))`, checked like torch's `size` argument."""
+    if len(size) == 1 and isinstance(size[0], bool):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                        f"not bool")
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+    # torch rejects a bool first size (zeros(True), zeros((True, 2))) but, oddly, takes
+    # zeros(2, True) as (2, 1); we follow it
+    if size and isinstance(size[0], bool):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                        f"but found element of type bool at pos 0")
     try:
         shape = tuple(operator.index(s) for s in size)  # ints, NumPy ints, 0-d int tensors
     except TypeError:
@@ -156,18 +175,22 @@ def _make(shape, fill, dtype, device, requires_grad):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "zeros")
     return _make(_shape(size, "zeros"), 0, dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "ones")
     return _make(_shape(size, "ones"), 1, dtype, device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "empty")
     return _make(_shape(size, "empty"), 0, dtype, device, requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "full")
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     return _make(_shape((size,), "full"), fill_value, dtype, device, requires_grad)
@@ -179,18 +202,22 @@ def _like(input, fill, dtype, device, requires_grad):
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "zeros_like")
     return _like(input, 0, dtype, device, requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "ones_like")
     return _like(input, 1, dtype, device, requires_grad)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "empty_like")
     return _like(input, 0, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    _check_dtype(dtype, "full_like")
     return _like(input, fill_value, dtype, device, requires_grad)
 
 
@@ -235,6 +262,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
 
 
 def _random(sample, size, dtype, device, requires_grad, generator, name):
+    _check_dtype(dtype, name)
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     if not dt.is_floating_point:
         raise NotImplementedError(

@@ -370,6 +370,23 @@ def test_random_shapes_dtypes_and_ranges(device):
     (lambda L: L.randn((2, 3.0)), TypeError, "randn(): argument 'size'"),
     (lambda L: L.nn.Linear(4.0, 2), TypeError, "argument 'size'"),
     (lambda L: L.randn(3, dtype=L.int64), NotImplementedError, ""),
+    # dtype must be a dtype (or float/int/bool), never a string or a NumPy type
+    (lambda L: L.zeros(2, dtype="float32"), TypeError, "zeros(): argument 'dtype' must be torch.dtype, not str"),
+    (lambda L: L.ones(2, dtype="float32"), TypeError, "ones(): argument 'dtype' must be torch.dtype, not str"),
+    (lambda L: L.empty(2, dtype=np.float32), TypeError, "empty(): argument 'dtype' must be torch.dtype, not type"),
+    (lambda L: L.full((2,), 1.0, dtype="float32"), TypeError, "argument 'dtype' must be torch.dtype"),
+    (lambda L: L.tensor([1], dtype="float32"), TypeError, "tensor(): argument 'dtype' must be torch.dtype"),
+    (lambda L: L.zeros_like(L.ones(2), dtype="float32"), TypeError, "argument 'dtype' must be torch.dtype"),
+    (lambda L: L.rand(2, dtype="float32"), TypeError, "dtype"),
+    (lambda L: L.randn(2, dtype="float32"), TypeError, "dtype"),
+    # a bool size: torch rejects it as the first size (but takes zeros(2, True) as (2, 1))
+    (lambda L: L.zeros(True), TypeError, "zeros(): argument 'size' (position 1) must be tuple of ints, not bool"),
+    (lambda L: L.ones((True, 2)), TypeError, "found element of type bool at pos 0"),
+    (lambda L: L.empty(False), TypeError, "must be tuple of ints, not bool"),
+    (lambda L: L.rand(True), TypeError, "rand(): argument 'size' (position 1) must be tuple of ints"),
+    (lambda L: L.randn([True]), TypeError, "found element of type bool at pos 0"),
+    (lambda L: L.full(True, 1.0), TypeError, "full(): argument 'size' (position 1) must be tuple of ints"),
+    (lambda L: L.full((True,), 1.0), TypeError, "found element of type bool at pos 0"),
     (lambda L: L.randint(0, 5), TypeError, "randint(): argument 'size'"),
     (lambda L: float(L.ones(2)), ValueError,
      "only one element tensors can be converted to Python scalars"),
@@ -393,6 +410,11 @@ def test_errors_match_torch(program, exc, match):
     with pytest.raises(exc) as mine:
         program(minitorch)
     assert match in str(mine.value), str(mine.value)
+
+
+def test_bool_after_the_first_size_is_taken_as_int_like_torch():
+    assert minitorch.zeros(2, True).shape == torch.zeros(2, True).shape == (2, 1)
+    assert minitorch.zeros(2, dtype=bool).dtype == minitorch.bool
 
 
 def test_version_module_like_torch_version():
