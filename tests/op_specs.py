@@ -179,6 +179,12 @@ spec("pow", st.builds(lambda a, e: S(a, e), arrays(shapes(), "nonzero"),
 spec("pow", st.builds(lambda a, b: S(a, b), arrays(st.just((3, 4)), "small_int"),
                       arrays(st.just((3, 4)), "small_int")),
      calls=(fn(["pow"], lambda L, a, b: L.pow(L.abs(a), L.abs(b))),), variant="zero_base")
+# integer base and negative integer exponents: torch gives trunc(1 / a**|b|), NumPy raises
+spec("pow", st.builds(lambda a, b: S(a, b), arrays(st.just((3, 4)), "int64"),
+                      arrays(st.just((3, 4)), "int64")),
+     calls=("pow", fn(["Tensor.__pow__"], lambda L, a, b: a ** b),
+            fn(["Tensor.__rpow__"], lambda L, a, b: (-1) ** b + 2 ** b + 1 ** b)),
+     variant="int_negative_exponent", grad=False, dtypes=("float64",))
 spec("pow", st.builds(lambda s, x: S(s, x), st.sampled_from([2.0, 0.5, 3]),
                       arrays(shapes(), "normal")),
      calls=("pow", fn(["Tensor.__rpow__"], lambda L, s, x: s ** x)), variant="scalar_base",

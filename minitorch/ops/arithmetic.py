@@ -121,7 +121,7 @@ class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
         xp = backend.array_module(a if hasattr(a, "shape") else b)
-        out = xp.power(a, b)
+        out = _int_power(xp, a, b) if _is_int_array(xp, b) else xp.power(a, b)
         if ctx.needs_input_grad:  # out only for b's gradient: x.pow_(2).mul_(2) is fine
             ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
@@ -142,6 +142,19 @@ class Pow(Op):
                 grad_b = grad * xp.where((a == 0) & (b >= 0), 0, out * xp.log(a))
         return grad_a, grad_b
 
+
+def _is_int_array(xp, x):
+    return hasattr(x, "dtype") and xp.issubdtype(x.dtype, xp.integer)
+
+
+def _int_power(xp, a, b):
+    """Integer a ** b for an exponent array with negative entries, where NumPy raises:
+    torch truncates 1 / a**|b| toward zero, so 1 for a == 1, +-1 for a == -1, else 0."""
+    negative = b < 0
+    out = xp.power(a, xp.where(negative, 0, b))
+    sign_of_minus_one = xp.where(b % 2 == 0, 1, -1)
+    small = xp.where(a == 1, 1, xp.where(a == -1, sign_of_minus_one, 0))
+    return xp.where(negative, small, out).astype(out.dtype)
 
 
 def _quiet(xp):
