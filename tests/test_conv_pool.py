@@ -374,6 +374,22 @@ ERRORS = [
      RuntimeError, "divisor must be not zero"),
     (lambda L: L.nn.functional.adaptive_avg_pool2d(L.randn(3, 10), 3),
      RuntimeError, "Expected 3D or 4D tensor, but got [3, 10]"),
+    (lambda L: L.nn.functional.adaptive_avg_pool2d(L.randn(10), 3),
+     RuntimeError, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [10]"),
+    (lambda L: L.nn.AdaptiveAvgPool2d(3)(L.randn(10)),
+     RuntimeError, "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [10]"),
+    # a zero-size kernel: torch refuses rather than computing an empty sum
+    (lambda L: L.nn.functional.conv2d(L.randn(1, 3, 5, 5), L.randn(2, 3, 0, 3)),
+     RuntimeError, "kernel size should be greater than zero, but got kernel_height: 0 "
+                   "kernel_width: 3"),
+    (lambda L: L.nn.functional.conv2d(L.randn(3, 5, 5), L.randn(2, 3, 3, 0), padding="same"),
+     RuntimeError, "kernel size should be greater than zero, but got kernel_height: 3 "
+                   "kernel_width: 0"),
+    (lambda L: L.nn.functional.conv2d(L.randn(1, 3, 5, 5), L.randn(0, 3, 3, 3)),
+     RuntimeError, "expected weight to be at least 1 at dimension 0, but got weight of size "
+                   "[0, 3, 3, 3]"),
+    (lambda L: L.nn.functional.conv_transpose2d(L.randn(1, 2, 5, 5), L.randn(2, 3, 0, 3)),
+     RuntimeError, "kernel size should be greater than zero, but got kernel_height: 0"),
     (lambda L: L.nn.functional.max_unpool2d(L.randn(2, 3, 5, 5),
                                             L.zeros(2, 3, 5, 5, dtype=L.int64) + 200, 2),
      RuntimeError, "Found an invalid max index: 200 (output volumes are of size 10x10)"),

@@ -72,6 +72,12 @@ def _same_padding(kernel, dilation):
     return left, extra
 
 
+def _check_kernel(weight):
+    if 0 in weight.shape[2:]:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: "
+                           f"{weight.shape[2]} kernel_width: {weight.shape[3]}")
+
+
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D cross-correlation: out[n, o] = bias[o] + sum_c weight[o, c] * input[n, c].
 
@@ -96,6 +102,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if weight.dim() != 4:
         raise RuntimeError(f"conv2d: expected a 4-D weight (out_channels, in_channels/groups, "
                            f"kH, kW), but got weight of size {list(weight.shape)}")
+    _check_kernel(weight)
+    if weight.shape[0] == 0:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least 1 at dimension 0, but got "
+            f"weight of size {list(weight.shape)} instead")
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
     kernel = tuple(weight.shape[2:])
     extra = (0, 0)
@@ -164,6 +175,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         raise RuntimeError(f"conv_transpose2d: expected a 4-D weight (in_channels, "
                            f"out_channels/groups, kH, kW), but got weight of size "
                            f"{list(weight.shape)}")
+    _check_kernel(weight)
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
     padding = _pair(padding, "padding")
     output_padding = _pair(output_padding, "output_padding")
