@@ -3,7 +3,7 @@
 The ops split the batch over `backend.cpu_threads()` parts. conftest.py pins BLAS to one
 thread per xdist worker, which makes `cpu_threads()` 1, so without the fixture below the
 split would never run in CI. The fixture forces two and three parts (a one-worker or
-two-worker pool, whatever the machine has) and reruns the parity tests of
+two-worker pool, whatever the machine has, and a minimum work per part of one number) and reruns the parity tests of
 test_conv_pool.py and the seed-CNN training parity under it.
 """
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +21,8 @@ def forced_parts(request, monkeypatch):
     pool = ThreadPoolExecutor(parts - 1, thread_name_prefix="test-cpu")
     monkeypatch.setattr(backend, "_thread_count", parts)
     monkeypatch.setattr(backend, "_pool", pool)
+    # small test inputs would otherwise stay on one thread (not worth a handoff)
+    monkeypatch.setattr(backend, "MIN_ITEMS_PER_PART", 1)
     yield parts
     pool.shutdown()
 
