@@ -163,11 +163,7 @@ PROGRAMS = {
 }
 
 # Known deviations, kept here so that a fix shows up as an XPASS.
-DEVIATIONS = {
-    "F.selu(inplace).mul_": "F.selu is composed as Elu(x) * scale; torch's selu_ keeps its "
-                            "result, so a later in-place change raises there",
-    "F.celu(inplace).mul_": "as F.selu(inplace).mul_",
-}
+DEVIATIONS = {}
 PROGRAMS.update({
     "F.relu(inplace).mul_": lambda L, F, x, w: F.relu(x * 1, inplace=True).mul_(2),
     "nn.ReLU(inplace).mul_": lambda L, F, x, w: L.nn.ReLU(inplace=True)(x * 1).mul_(2),

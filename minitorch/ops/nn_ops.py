@@ -88,17 +88,21 @@ class LeakyRelu(Op):
 
 
 class Elu(Op):
-    """out = x if x > 0 else alpha (e^x - 1);  d/dx = alpha e^x = out + alpha for x <= 0
-    (alpha at 0, torch). Saves x, as torch does; in place only out is left, and the
-    second form needs alpha >= 0 (torch's elu_ rule)."""
+    """out = scale * x if x > 0 else scale * alpha * (e^(input_scale x) - 1), torch's elu
+    kernel, which selu (scale, alpha fixed) and celu (input_scale = 1/alpha) share;
+    d/dx = scale for x > 0, else scale alpha input_scale e^(input_scale x)
+    = input_scale (out + scale alpha) (the x <= 0 branch at 0, as torch).
+    Saves x, as torch does; in place only out is left, and the second form needs
+    alpha >= 0 (torch's elu_ rule)."""
 
     @staticmethod
-    def forward(ctx, x, alpha):
+    def forward(ctx, x, alpha, scale=1.0, input_scale=1.0):
         xp = backend.array_module(x)
-        out = xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)) * alpha)
+        negative = xp.expm1(xp.minimum(x, 0) * input_scale) * (alpha * scale)
+        out = xp.where(x > 0, x * scale if scale != 1.0 else x, negative)
         ctx.save_for_backward(x)
-        ctx.alpha, ctx.from_out = alpha, False
-        return out
+        ctx.alpha, ctx.scale, ctx.input_scale, ctx.from_out = alpha, scale, input_scale, False
+        return out.astype(x.dtype, copy=False)
 
     def became_inplace(self, out):
         self.save_for_backward(out)
@@ -109,14 +113,16 @@ class Elu(Op):
     def backward(ctx, grad):
         (ref,) = ctx.saved_tensors
         xp = backend.array_module(ref)
+        alpha, scale, input_scale = ctx.alpha, ctx.scale, ctx.input_scale
         if not ctx.from_out:
-            return (xp.where(ref > 0, grad, grad * (xp.exp(xp.minimum(ref, 0)) * ctx.alpha)),)
-        if ctx.alpha < 0:
+            slope = xp.exp(xp.minimum(ref, 0) * input_scale) * (alpha * scale * input_scale)
+            return (xp.where(ref > 0, grad * scale, grad * slope),)
+        if alpha < 0:
             raise RuntimeError(
                 "In-place elu backward calculation is triggered with a negative slope which "
                 "is not supported. This is caused by calling in-place forward function with "
                 "a negative slope, please call out-of-place version instead.")
-        return (xp.where(ref > 0, grad, grad * (ref + ctx.alpha)),)
+        return (xp.where(ref > 0, grad * scale, grad * ((ref + alpha * scale) * input_scale)),)
 
 
 class Gelu(Op):

@@ -115,7 +115,9 @@ def selu(input, inplace=False):
     """selu(x) = scale * elu(x, alpha) with the self-normalizing constants."""
     require_tensor("selu", input)
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    return _maybe_inplace(input, inplace, lambda t: nn_ops.Elu.apply(t, alpha) * scale)
+    # one op (not elu * scale), so selu_ saves its result and a later in-place change
+    # makes backward raise, as torch's selu_ does
+    return _maybe_inplace(input, inplace, lambda t: nn_ops.Elu.apply(t, alpha, scale))
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -124,7 +126,7 @@ def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     return _maybe_inplace(input, inplace,
-                          lambda t: nn_ops.Elu.apply(t * (1.0 / alpha), 1.0) * alpha)
+                          lambda t: nn_ops.Elu.apply(t, alpha, 1.0, 1.0 / alpha))
 
 
 def gelu(input, approximate="none"):
