@@ -88,8 +88,8 @@ def to_dtype(d) -> dtype:
     """Accept a minitorch dtype, a NumPy dtype/type or a Python type; return a dtype."""
     if isinstance(d, dtype):
         return d
-    if d is _py_float:
-        return get_default_dtype()
+    if d is _py_float:  # torch maps Python's float to float64, not the default dtype
+        return float64
     if d is _py_int:
         return int64
     if d is _py_bool:

@@ -341,7 +341,7 @@ class Tensor(TensorMethods):
         for a in args:
             if isinstance(a, Tensor):
                 dev, dt = a.device, a.dtype
-            elif isinstance(a, dtypes.dtype):
+            elif isinstance(a, dtypes.dtype) or a in (float, int, bool):  # as torch
                 dt = a
             elif a is not None:
                 dev = a

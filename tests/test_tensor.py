@@ -432,3 +432,16 @@ def test_version_module_like_torch_version():
     else:
         assert cuda is None
         assert "cupy" not in sys.modules or minitorch.backend._cupy is None
+
+
+@pytest.mark.parametrize("pytype", [float, int, bool])
+def test_python_types_as_dtypes_match_torch(pytype):
+    """torch reads float as float64 (not the default float32), int as int64, bool as bool."""
+    import torch
+
+    cases = [lambda L: L.zeros(2, dtype=pytype), lambda L: L.ones(2, 3, dtype=pytype),
+             lambda L: L.tensor([1, 0], dtype=pytype), lambda L: L.full((2,), 1, dtype=pytype),
+             lambda L: L.ones(2).to(pytype), lambda L: L.ones(2).to("cpu", pytype),
+             lambda L: L.arange(3, dtype=pytype) if pytype is not bool else L.ones(1).bool()]
+    for case in cases:
+        assert case(minitorch).dtype.name == str(case(torch).dtype).replace("torch.", "")
