@@ -38,8 +38,8 @@ def _inplace(self, result_fn, *args, **kwargs):
         result = result_fn(source, *args, **kwargs)
     if result.dtype != self.dtype and not _can_cast(result.dtype, self.dtype):
         raise RuntimeError(
-            f"result type {_torch_name(result.dtype)} can't be cast to the desired output "
-            f"type {_torch_name(self.dtype)}")
+            f"result type {dtypes.scalar_type_name(result.dtype)} can't be cast to the "
+            f"desired output type {dtypes.scalar_type_name(self.dtype)}")
     if result.shape != self.shape:  # an in-place op can't grow self to the broadcast shape
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape {list(result.shape)}")
@@ -76,11 +76,6 @@ def _track_saved_after_inplace(node, self, result):
 def _can_cast(src, dst):
     order = {"bool": 0, "uint8": 1, "int8": 1, "int16": 1, "int32": 1, "int64": 1}
     return order.get(src.name, 2) <= order.get(dst.name, 2)
-
-
-def _torch_name(d):
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "uint8": "Byte", "float16": "Half"}.get(d.name, d.name)
 
 
 def _fill_random(self, sample):

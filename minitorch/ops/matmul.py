@@ -1,7 +1,7 @@
 """Matrix products: matmul (@), mm, bmm, dot. One GEMM forward, two GEMMs backward."""
 from __future__ import annotations
 
-from .. import backend
+from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import promote
 
@@ -43,13 +43,10 @@ class Matmul(Op):
         return grad_a, grad_b
 
 
-# how torch's matmul errors spell dtypes: C type names, and ScalarType names for dot
+# how torch's matmul errors spell dtypes: C type names (dot uses dtypes.scalar_type_name)
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
             "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
             "uint8": "unsigned char", "bool": "bool"}
-_TORCH_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                "bool": "Bool"}
 
 
 def matmul(input, other):
@@ -66,8 +63,8 @@ def matmul(input, other):
     if input.dtype != other.dtype:  # torch never promotes inside a matrix product
         if input.dim() == 1 and other.dim() == 1:
             raise RuntimeError("dot : expected both vectors to have same dtype, but found "
-                               f"{_TORCH_NAMES.get(input.dtype.name, input.dtype.name)} and "
-                               f"{_TORCH_NAMES.get(other.dtype.name, other.dtype.name)}")
+                               f"{dtypes.scalar_type_name(input.dtype)} and "
+                               f"{dtypes.scalar_type_name(other.dtype)}")
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
                            f"{_C_NAMES.get(input.dtype.name, input.dtype.name)} != "
                            f"{_C_NAMES.get(other.dtype.name, other.dtype.name)}")
