@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import math
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -809,3 +810,9 @@ else:
     spec("F.upsample", st.builds(lambda x, s: S(x, scale_factor=s), arrays(shapes(4, 4, 1, 3)),
                                  st.sampled_from([1, 2, 3])),
          calls=(fn(["F.upsample"], lambda L, x, **k: functional(L).upsample(x, **k)),))
+
+# ==== more families, one module each (tests/op_specs_<family>.py) =================================
+# Each such module does `from op_specs import spec, S, ...` and registers its specs when
+# imported here, so families can grow without everyone editing this one file.
+for _path in sorted(Path(__file__).parent.glob("op_specs_*.py")):
+    importlib.import_module(_path.stem)
