@@ -124,6 +124,19 @@ def array_module(array):
     return _cupy if isinstance(array, _cupy.ndarray) else np
 
 
+def scatter_add(target, index, values):
+    """target[index] += values, where repeated indices accumulate (a plain
+    `target[index] += values` would keep only one of them): NumPy's `add.at`, CuPy's
+    `cupyx.scatter_add` (atomic adds on the GPU)."""
+    if array_module(target) is np:
+        np.add.at(target, index, values)
+    else:
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
+    return target
+
+
 def device_of(array) -> device:
     if isinstance(array, np.ndarray) or _cupy is None or not isinstance(array, _cupy.ndarray):
         return CPU

@@ -18,16 +18,7 @@ def _tensor_cls():
     return Tensor
 
 
-def scatter_add_into(target, index, values):
-    """target[index] += values, accumulating repeated indices (np.add.at / cupyx)."""
-    xp = backend.array_module(target)
-    if xp.__name__ == "numpy":
-        xp.add.at(target, index, values)
-    else:
-        import cupyx
-
-        cupyx.scatter_add(target, index, values)
-    return target
+scatter_add_into = backend.scatter_add  # target[index] += values, repeats accumulate
 
 
 def _is_basic(index):

@@ -326,7 +326,7 @@ def _scatter_add(values, index, shape):
     n, c, h, w = shape
     out = xp.zeros((n * c, h * w), dtype=values.dtype)
     rows = xp.arange(n * c)[:, None]
-    xp.add.at(out, (rows, index.reshape(n * c, -1)), values.reshape(n * c, -1))
+    backend.scatter_add(out, (rows, index.reshape(n * c, -1)), values.reshape(n * c, -1))
     return out.reshape(shape)
 
 
