@@ -22,15 +22,15 @@ from .dtypes import (  # noqa: F401
 from .ops import (  # noqa: F401
     abs, add, addcdiv, addcmul, all, allclose, amax, amin, any, argmax, argmin, bmm,
     broadcast_to, cat, ceil, chunk, clamp, clip, clone, concat, concatenate, cos,
-    count_nonzero, cumsum, div, divide, dot, eq, equal, exp, flatten, flip, floor,
+    count_nonzero, cumsum, diagonal, div, divide, dot, eq, equal, exp, flatten, flip, floor,
     floor_divide, gather, ge, greater, greater_equal, gt, index_select, isclose, isfinite,
     isinf, isnan, le, lerp, less, less_equal, log, log1p, log2, log_softmax, logical_and,
     logical_not, logical_or, logical_xor, logsumexp, lt, masked_fill, masked_select, matmul,
-    max, maximum, mean, min, minimum, mm, mul, multiply, ne, neg, negative, nonzero, norm,
-    not_equal, permute, pow, prod, reciprocal, relu, remainder, repeat, reshape, round,
-    rsqrt, scatter, scatter_add, sigmoid, sign, sin, softmax, split, sqrt, square, squeeze,
-    stack, std, sub, subtract, sum, swapaxes, t, tanh, transpose, true_divide, unbind,
-    unflatten, unsqueeze, var, where,
+    max, maximum, mean, min, minimum, mm, moveaxis, movedim, mul, multiply, narrow, ne, neg,
+    negative, nonzero, norm, not_equal, permute, pow, prod, reciprocal, relu, remainder,
+    repeat, reshape, round, rsqrt, scatter, scatter_add, select, sigmoid, sign, sin, softmax,
+    split, sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh,
+    transpose, true_divide, unbind, unflatten, unsqueeze, var, where,
 )
 from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501

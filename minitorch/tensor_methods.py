@@ -232,6 +232,12 @@ class TensorMethods:
     def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
     def unbind(self, dim=0): return ops.unbind(self, dim)
     def flip(self, dims): return ops.flip(self, dims)
+    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
+    def select(self, dim, index): return ops.select(self, dim, index)
+    def movedim(self, source, destination): return ops.movedim(self, source, destination)
+    def moveaxis(self, source, destination): return ops.movedim(self, source, destination)
+    def diagonal(self, offset=0, dim1=0, dim2=1): return ops.diagonal(self, offset, dim1, dim2)
+    def unfold(self, dimension, size, step): return ops.unfold(self, dimension, size, step)
     def gather(self, dim, index): return ops.gather(self, dim, index)
     def scatter(self, dim, index, src=None, value=None, reduce=None):
         return ops.scatter(self, dim, index, src, value=value, reduce=reduce)

@@ -11,10 +11,12 @@ This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...
   reduce.py      sum mean prod var std norm all any cumsum
   minmax.py      max min amax amin argmax argmin
   softmax.py     softmax log_softmax logsumexp
+  view_ops.py    narrow select movedim diagonal unfold (views)
   shape.py, indexing.py, matmul.py, and the nn ops: nn_ops.py conv.py pool.py loss.py ...
 """
 # ruff: noqa: I001  (the names are grouped compactly by submodule, not one per line)
 from . import arithmetic, comparison, fill, indexing, minmax, promotion, reduce, shape, unary  # noqa: F401
+from . import view_ops  # noqa: F401
 from .arithmetic import (  # noqa: F401
     add, addcdiv, addcmul, div, divide, floor_divide, lerp, mul, pow, remainder, sub,
     true_divide,
@@ -39,6 +41,7 @@ from .shape import (  # noqa: F401
     unflatten, unsqueeze, view,
 )
 from .softmax import log_softmax, logsumexp, softmax  # noqa: F401
+from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noqa: F401
 from .unary import (  # noqa: F401
     abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
     rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
