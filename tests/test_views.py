@@ -212,6 +212,34 @@ PROGRAMS = {
     "exp_ result changed through another view": output_saved,
     "v.exp_() then b.mul_(2)": lambda L, a, w: then(b := a * 1, v := b[0], v.exp_(),
                                                     b.mul_(2), [b]),
+    # narrow, select, movedim, diagonal, unfold (minitorch/ops/view_ops.py)
+    "b.diagonal().mul_(3)": lambda L, a, w: then(b := a * 1, v := b.diagonal(), v.mul_(3),
+                                                [b, v]),
+    "b.diagonal(1).mul_(w[0, :2])": lambda L, a, w: then(
+        b := a * 1, v := b.diagonal(1), v.mul_(w[0, :2]), [b, v]),
+    "b.narrow(1, 1, 2).add_(w[:, 1:])": lambda L, a, w: then(
+        b := a * 1, v := b.narrow(1, 1, 2), v.add_(w[:, 1:]), [b, v]),
+    "b.select(1, -1).copy_(w[:, 0])": lambda L, a, w: then(
+        b := a * 1, v := b.select(1, -1), v.copy_(w[:, 0]), [b, v]),
+    "b.movedim(0, 1)[2].mul_(w[1, :2])": lambda L, a, w: then(
+        b := a * 1, v := b.movedim(0, 1), v[2].mul_(w[1, :2]), [b, v]),
+    "b.unfold(1, 2, 2).exp_()": lambda L, a, w: then(b := a * 1, v := b.unfold(1, 2, 2),
+                                                    v.exp_(), [b, v]),
+    "b.unfold(1, 2, 1)[:, 1].mul_(w[:, 1:])": lambda L, a, w: then(
+        b := a * 1, v := b.unfold(1, 2, 1), v[:, 1].mul_(w[:, 1:]), [b, v]),
+    "stack(a, w).diagonal(0, 2, 0).mul_(3)": lambda L, a, w: then(
+        b := L.stack([a, w]), v := b.diagonal(0, 2, 0), v.mul_(3), [b, v]),
+    "diagonal, narrow, select, movedim in turn": lambda L, a, w: then(
+        b := a.clone(), b.diagonal().mul_(3), b.narrow(1, 1, 2).add_(1),
+        b.select(0, 1).zero_(), b.movedim(0, 1)[0].mul_(2), [b]),
+    "b.mul_(w) then its new views": lambda L, a, w: then(
+        b := a * 1, views := [b.diagonal(), b.narrow(1, 0, 2), b.select(0, 1),
+                              b.moveaxis(1, 0), b.unfold(1, 2, 1)],
+        b.mul_(w), [b, views[0] * 2] + views[1:]),
+    "b.exp_() then b.diagonal() * w[0, :2]": lambda L, a, w: then(
+        b := a * 1, v := b.diagonal(), b.exp_(), [b, v * w[0, :2]]),
+    "diagonal of a leaf": lambda L, a, w: [a.diagonal().mul_(2)],
+    "unfold of a leaf": lambda L, a, w: [a.unfold(1, 1, 1).zero_()],
     # torch's errors
     "view of a leaf": lambda L, a, w: [a[0].mul_(2)],
     "view(6) of a leaf": lambda L, a, w: [a.view(6).add_(1)],
