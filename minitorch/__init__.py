@@ -32,6 +32,9 @@ from .ops import (  # noqa: F401
     split, sqrt, square, squeeze, stack, std, sub, subtract, sum, swapaxes, t, tanh,
     transpose, true_divide, unbind, unflatten, unsqueeze, var, where,
 )
+from .ops import (  # noqa: F401  (diagonals, layout, linear algebra)
+    block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
+)
 from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
 from .tensor import Size, Tensor, is_tensor  # noqa: F401

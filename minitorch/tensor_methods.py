@@ -266,6 +266,13 @@ class TensorMethods:
     @property
     def mT(self): return ops.transpose(self, -2, -1)
 
+    # ---- diagonals, layout, linear algebra (ops/diag.py, layout.py, linalg.py) -----------
+    def tril(self, diagonal=0): return ops.tril(self, diagonal)
+    def triu(self, diagonal=0): return ops.triu(self, diagonal)
+    def diag(self, diagonal=0): return ops.diag(self, diagonal)
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
+    def trace(self): return ops.trace(self)
+
     # ---- in-place ----------------------------------------------------------------------
     def add_(self, other, alpha=1): return _inplace(self, ops.add, other, alpha=alpha)
     def sub_(self, other, alpha=1): return _inplace(self, ops.sub, other, alpha=alpha)

@@ -42,6 +42,9 @@ from .shape import (  # noqa: F401
 )
 from .softmax import log_softmax, logsumexp, softmax  # noqa: F401
 from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noqa: F401
+from .diag import (  # noqa: F401
+    block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
+)
 from .unary import (  # noqa: F401
     abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
     rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
