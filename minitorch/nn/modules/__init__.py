@@ -16,6 +16,8 @@ from .loss import (  # noqa: F401
 )
 from .normalization import LayerNorm  # noqa: F401
 from .parameter_containers import ParameterDict, ParameterList  # noqa: F401
+from .rnn import GRU, LSTM, RNN, RNNBase  # noqa: F401
+from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: F401
 from .upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: F401
 from .conv import Conv2d, ConvTranspose2d  # noqa: F401
 from .pooling import (  # noqa: F401

@@ -1,0 +1,287 @@
+"""Recurrent layers (RNN, LSTM, GRU and their cells) and nn.utils.rnn against torch: the same
+weights, random inputs, outputs and every gradient (input, h0/c0, all parameters, with a
+random upstream gradient on each output), over hypothesis-drawn configurations; state_dict
+keys, reprs, constructor and forward errors."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from nn_helpers import assert_close, to_mt, to_torch
+
+import minitorch
+from minitorch import nn
+
+DTYPES = ["float64", "float32"]
+# float32: a few steps of recurrence accumulate rounding beyond TOL's 2e-6 absolute
+F32 = {"rtol": 1e-4, "atol": 1e-5}
+
+
+def _tol(dtype):
+    return F32 if dtype == "float32" else {}
+
+
+def _pair(name, args, kwargs, dtype):
+    """The torch layer and a minitorch twin holding the same weights (via load_state_dict)."""
+    theirs = getattr(torch.nn, name)(*args, **kwargs, dtype=getattr(torch, dtype))
+    ours = getattr(nn, name)(*args, **kwargs, dtype=getattr(minitorch, dtype))
+    result = ours.load_state_dict({k: to_mt(v.detach().numpy())
+                                   for k, v in theirs.state_dict().items()})
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    return ours, theirs
+
+
+def _states(out):
+    """(output, h_n) or (output, (h_n, c_n)) -> a flat list of tensors."""
+    output, hidden = out
+    return [output] + (list(hidden) if isinstance(hidden, tuple) else [hidden])
+
+
+def _compare(ours, theirs, m_inputs, t_inputs, dtype, rng, call=None):
+    """Runs both, compares the outputs, then backpropagates the same random upstream
+    gradients and compares the gradients of the inputs and of every parameter."""
+    call = call or (lambda module, inputs: module(*inputs))
+    m_outs, t_outs = _states(call(ours, m_inputs)), _states(call(theirs, t_inputs))
+    assert len(m_outs) == len(t_outs)
+    m_loss = t_loss = 0
+    for i, (m, t) in enumerate(zip(m_outs, t_outs)):
+        assert_close(m, t, dtype, what=f"output {i}", **_tol(dtype))
+        upstream = rng.standard_normal(tuple(t.shape)).astype(dtype)
+        m_loss = m_loss + (m * to_mt(upstream)).sum()
+        t_loss = t_loss + (t * to_torch(upstream)).sum()
+    m_loss.backward()
+    t_loss.backward()
+    for i, (m, t) in enumerate(zip(_leaves(m_inputs), _leaves(t_inputs))):
+        assert_close(m.grad, t.grad, dtype, what=f"grad of input {i}", **_tol(dtype))
+    t_params = dict(theirs.named_parameters())
+    for name, p in ours.named_parameters():
+        assert_close(p.grad, t_params[name].grad, dtype, what=f"grad of {name}", **_tol(dtype))
+
+
+def _leaves(inputs):
+    flat = []
+    for x in inputs:
+        flat.extend(x if isinstance(x, tuple) else [] if x is None else [x])
+    return [x for x in flat if x.requires_grad]
+
+
+def _inputs(arrays):
+    """The same arrays as (minitorch, torch) leaves that require grad; tuples stay tuples."""
+    def convert(a, fn):
+        if a is None:
+            return None
+        if isinstance(a, tuple):
+            return tuple(fn(x, requires_grad=True) for x in a)
+        return fn(a, requires_grad=True)
+    return [convert(a, to_mt) for a in arrays], [convert(a, to_torch) for a in arrays]
+
+
+# ---- multi-layer RNN / LSTM / GRU ----
+@st.composite
+def rnn_configs(draw):
+    kind = draw(st.sampled_from(["RNN", "RNN_relu", "LSTM", "GRU"]))
+    hidden_size = draw(st.integers(1, 4))
+    kwargs = {"num_layers": draw(st.integers(1, 3)), "bias": draw(st.booleans()),
+              "batch_first": draw(st.booleans()), "bidirectional": draw(st.booleans()),
+              "dropout": draw(st.sampled_from([0.0, 0.5]))}
+    if kind == "RNN_relu":
+        kind, kwargs["nonlinearity"] = "RNN", "relu"
+    if kind == "LSTM" and hidden_size > 1:
+        kwargs["proj_size"] = draw(st.integers(0, hidden_size - 1))
+    return {"kind": kind, "input_size": draw(st.integers(1, 4)), "hidden_size": hidden_size,
+            "kwargs": kwargs, "length": draw(st.integers(1, 4)), "batch": draw(st.integers(1, 3)),
+            "unbatched": draw(st.booleans()), "with_h0": draw(st.booleans()),
+            "seed": draw(st.integers(0, 2**31 - 1))}
+
+
+def _hidden_arrays(cfg, rng, dtype):
+    """h0 (and c0 for the LSTM), shaped for the config, or None."""
+    if not cfg["with_h0"]:
+        return None
+    kw = cfg["kwargs"]
+    layers = kw["num_layers"] * (2 if kw["bidirectional"] else 1)
+    batch = () if cfg["unbatched"] else (cfg["batch"],)
+    h_out = kw.get("proj_size") or cfg["hidden_size"]
+    h0 = rng.standard_normal((layers,) + batch + (h_out,)).astype(dtype)
+    if cfg["kind"] != "LSTM":
+        return h0
+    return h0, rng.standard_normal((layers,) + batch + (cfg["hidden_size"],)).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(cfg=rnn_configs())
+def test_rnn_layers_match_torch(cfg, dtype):
+    """Dropout > 0 is drawn too: in eval mode it is off, as in torch."""
+    rng = np.random.default_rng(cfg["seed"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dropout with num_layers=1 warns
+        ours, theirs = _pair(cfg["kind"], (cfg["input_size"], cfg["hidden_size"]),
+                             cfg["kwargs"], dtype)
+    ours.eval()
+    theirs.eval()
+    shape = (cfg["length"], cfg["batch"])
+    if cfg["kwargs"]["batch_first"]:
+        shape = shape[::-1]
+    if cfg["unbatched"]:
+        shape = (cfg["length"],)
+    x = rng.standard_normal(shape + (cfg["input_size"],)).astype(dtype)
+    m_in, t_in = _inputs([x, _hidden_arrays(cfg, rng, dtype)])
+    _compare(ours, theirs, m_in, t_in, dtype, rng)
+
+
+@pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
+def test_dropout_between_layers_only_in_training(name):
+    ours = getattr(nn, name)(3, 4, num_layers=2, dropout=0.5)
+    x = minitorch.randn(5, 2, 3)
+    ours.eval()
+    first = _states(ours(x))[0]
+    assert minitorch.equal(first, _states(ours(x))[0])  # eval: deterministic, no dropout
+    ours.train()
+    outs = [_states(ours(x))[0] for _ in range(3)]
+    assert not minitorch.equal(outs[0], outs[1]) or not minitorch.equal(outs[1], outs[2])
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("RNN", {}), ("RNN", {"nonlinearity": "relu", "num_layers": 2, "bidirectional": True}),
+    ("LSTM", {"num_layers": 3, "bias": False}), ("LSTM", {"proj_size": 2, "bidirectional": True}),
+    ("GRU", {"num_layers": 2, "bidirectional": True, "batch_first": True}),
+])
+def test_state_dict_keys_shapes_and_repr_match_torch(name, kwargs):
+    ours, theirs = getattr(nn, name)(3, 5, **kwargs), getattr(torch.nn, name)(3, 5, **kwargs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for (key, p), t in zip(ours.named_parameters(), theirs.parameters()):
+        assert tuple(p.shape) == tuple(t.shape), key
+        assert p.dtype == minitorch.float32
+    assert repr(ours) == repr(theirs)
+    # torch's init: every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))
+    values = np.concatenate([p.detach().numpy().ravel() for p in ours.parameters()])
+    assert np.abs(values).max() <= 1 / np.sqrt(5) and values.std() > 0.2
+    # a minitorch checkpoint loads into torch
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+
+
+def test_lstm_for_morvan_mnist_shapes():
+    out, (h_n, c_n) = nn.LSTM(28, 64, batch_first=True)(minitorch.randn(8, 28, 28))
+    assert out.shape == (8, 28, 64) and h_n.shape == (1, 8, 64) and c_n.shape == (1, 8, 64)
+
+
+# ---- cells ----
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(kind=st.sampled_from(["RNNCell", "RNNCell_relu", "LSTMCell", "GRUCell"]),
+       input_size=st.integers(1, 4), hidden_size=st.integers(1, 4), batch=st.integers(0, 3),
+       bias=st.booleans(), with_hx=st.booleans(), seed=st.integers(0, 2**31 - 1))
+def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, seed, dtype):
+    """batch 0 means an unbatched input (input_size,)."""
+    rng = np.random.default_rng(seed)
+    kwargs = {"bias": bias}
+    if kind == "RNNCell_relu":
+        kind, kwargs["nonlinearity"] = "RNNCell", "relu"
+    ours, theirs = _pair(kind, (input_size, hidden_size), kwargs, dtype)
+    lead = (batch,) if batch else ()
+    x = rng.standard_normal(lead + (input_size,)).astype(dtype)
+    hx = None
+    if with_hx:
+        hx = rng.standard_normal(lead + (hidden_size,)).astype(dtype)
+        if kind == "LSTMCell":
+            hx = (hx, rng.standard_normal(lead + (hidden_size,)).astype(dtype))
+    m_in, t_in = _inputs([x, hx])
+
+    def call(module, inputs):  # cells return h' or (h', c'); _states wants (output, hidden)
+        out = module(*inputs)
+        return (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
+    _compare(ours, theirs, m_in, t_in, dtype, rng, call)
+
+
+def test_cell_reprs_and_keys_match_torch():
+    for name, kwargs in [("RNNCell", {"nonlinearity": "relu", "bias": False}),
+                         ("LSTMCell", {}), ("GRUCell", {"bias": False})]:
+        ours, theirs = getattr(nn, name)(3, 5, **kwargs), getattr(torch.nn, name)(3, 5, **kwargs)
+        assert repr(ours) == repr(theirs)
+        assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+# ---- errors ----
+def _same_error(fn):
+    """fn(lib) raises the same exception type and message with minitorch and with torch."""
+    with pytest.raises(Exception) as ours:
+        fn(minitorch)
+    with pytest.raises(Exception) as theirs:
+        fn(torch)
+    assert type(ours.value) is type(theirs.value), (ours.value, theirs.value)
+    assert str(ours.value) == str(theirs.value).replace("torch.", "minitorch."), (
+        str(ours.value), str(theirs.value))
+
+
+def _lstm_hx(lib, h_shape, c_shape):
+    return (lib.zeros(*h_shape), lib.zeros(*c_shape))
+
+
+FORWARD_ERRORS = [
+    lambda lib: lib.nn.RNN(3, 5)(lib.zeros(4, 2, 4)),
+    lambda lib: lib.nn.LSTM(3, 5, batch_first=True)(lib.zeros(2, 4, 4)),
+    lambda lib: lib.nn.GRU(3, 5)(lib.zeros(4, 4)),
+    lambda lib: lib.nn.RNN(3, 5)(lib.zeros(4, 2, 3, 1)),
+    lambda lib: lib.nn.LSTM(3, 5)(lib.zeros(4)),
+    lambda lib: lib.nn.GRU(3, 5)(lib.zeros(4, 2, 3, 1)),
+    lambda lib: lib.nn.RNN(3, 5, 2)(lib.zeros(4, 2, 3), lib.zeros(2, 3, 5)),
+    lambda lib: lib.nn.GRU(3, 5, 2)(lib.zeros(4, 2, 3), lib.zeros(2, 5)),
+    lambda lib: lib.nn.RNN(3, 5, 2)(lib.zeros(4, 3), lib.zeros(2, 2, 5)),
+    lambda lib: lib.nn.GRU(3, 5, 2)(lib.zeros(4, 3), lib.zeros(2, 6)),
+    lambda lib: lib.nn.LSTM(3, 5, 2)(lib.zeros(4, 2, 3), _lstm_hx(lib, (2, 3, 5), (2, 2, 5))),
+    lambda lib: lib.nn.LSTM(3, 5, 2)(lib.zeros(4, 2, 3), _lstm_hx(lib, (2, 2, 5), (2, 2, 6))),
+    lambda lib: lib.nn.LSTM(3, 5, 2)(lib.zeros(4, 2, 3), _lstm_hx(lib, (2, 5), (2, 2, 6))),
+    lambda lib: lib.nn.LSTM(3, 5, 2)(lib.zeros(4, 3), _lstm_hx(lib, (2, 2, 5), (2, 2, 6))),
+    lambda lib: lib.nn.LSTM(3, 5, proj_size=2)(lib.zeros(4, 2, 3),
+                                               _lstm_hx(lib, (1, 2, 5), (1, 2, 5))),
+    lambda lib: lib.nn.LSTM(3, 5)(lib.zeros(4, 2, 3, dtype=lib.float64)),
+    lambda lib: lib.nn.GRU(3, 5)(lib.zeros(0, 2, 3)),
+    lambda lib: lib.nn.RNNCell(3, 5)(lib.zeros(2, 4)),
+    lambda lib: lib.nn.GRUCell(3, 5)(lib.zeros(2, 3), lib.zeros(3, 5)),
+    lambda lib: lib.nn.RNNCell(3, 5)(lib.zeros(2, 3), lib.zeros(2, 6)),
+    lambda lib: lib.nn.LSTMCell(3, 5)(lib.zeros(2, 3), _lstm_hx(lib, (2, 5), (2, 6))),
+    lambda lib: lib.nn.LSTMCell(3, 5)(lib.zeros(2, 3), lib.zeros(2, 5)),
+    lambda lib: lib.nn.GRUCell(3, 5)(lib.zeros(2, 3, 1)),
+    lambda lib: lib.nn.RNNCell(3, 5)(lib.zeros(2, 3), lib.zeros(1, 2, 5)),
+    lambda lib: lib.nn.LSTMCell(3, 5)(lib.zeros(3), (lib.zeros(5), lib.zeros(1, 1, 5))),
+    lambda lib: lib.nn.GRUCell(3, 5)(lib.zeros(2, 3, dtype=lib.float64)),
+    lambda lib: lib.nn.RNNCell(3, 5, nonlinearity="sigmoid")(lib.zeros(2, 3)),
+]
+
+CONSTRUCTOR_ERRORS = [
+    lambda lib: lib.nn.RNN(3, 5, dropout=1.5),
+    lambda lib: lib.nn.LSTM(3, 5, dropout=True),
+    lambda lib: lib.nn.RNN(3, 5, nonlinearity="sigmoid"),
+    lambda lib: lib.nn.RNN(3, 5, proj_size=2),
+    lambda lib: lib.nn.GRU(3, 5, proj_size=2),
+    lambda lib: lib.nn.LSTM(3, 5, proj_size=5),
+    lambda lib: lib.nn.LSTM(3, 5, proj_size=-1),
+    lambda lib: lib.nn.LSTM(3, 5, num_layers=0),
+    lambda lib: lib.nn.GRU(3.0, 5),
+    lambda lib: lib.nn.GRU(0, 5),
+    lambda lib: lib.nn.RNN(3, 5.0),
+    lambda lib: lib.nn.RNN(3, 0),
+    lambda lib: lib.nn.LSTM(3, 5, bias=1),
+    lambda lib: lib.nn.LSTM(3, 5, batch_first=None),
+]
+
+
+@pytest.mark.parametrize("fn", FORWARD_ERRORS + CONSTRUCTOR_ERRORS,
+                         ids=range(len(FORWARD_ERRORS + CONSTRUCTOR_ERRORS)))
+def test_errors_match_torch(fn):
+    _same_error(fn)
+
+
+def test_dropout_with_one_layer_warns_like_torch():
+    with pytest.warns(UserWarning) as ours:
+        nn.LSTM(3, 5, dropout=0.2)
+    with pytest.warns(UserWarning) as theirs:
+        torch.nn.LSTM(3, 5, dropout=0.2)
+    assert str(ours[0].message) == str(theirs[0].message)
+    assert ours[0].filename == __file__  # points at the caller, not at minitorch
+
+
+def test_empty_batch_gives_empty_output():
+    out, h_n = nn.GRU(3, 5, 2)(minitorch.zeros(4, 0, 3))
+    assert out.shape == (4, 0, 5) and h_n.shape == (2, 0, 5)
