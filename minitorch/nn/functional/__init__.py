@@ -16,7 +16,7 @@ from .loss import (  # noqa: F401
 )
 from .misc import embedding, interpolate, normalize, one_hot, pad, upsample  # noqa: F401
 from .normalization import batch_norm, layer_norm  # noqa: F401
-from .conv import conv2d, conv_transpose2d  # noqa: F401
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F401
 from .pooling import (  # noqa: F401
     adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, max_unpool2d,
 )

@@ -1,7 +1,10 @@
-"""conv2d and conv_transpose2d: validate arguments (torch's errors), then call the ops.
+"""conv1d, conv2d and their transposes: validate arguments (torch's errors), call the ops.
 
 The math lives in `minitorch/ops/conv.py` (im2col + one GEMM, forward and backward side
-by side); this module only checks shapes, dtypes and hyper-parameters.
+by side); this module only checks shapes, dtypes and hyper-parameters. A 1-D convolution
+is the 2-D one on a signal of height 1 (kernel height 1, stride 1, no vertical padding),
+so both share one implementation and its speed: the checks below take the number of
+spatial dims (`dims`) and speak of the user's tensors; then a 1-D problem gets its height.
 """
 from __future__ import annotations
 
@@ -11,21 +14,20 @@ from ... import dtypes
 from ...ops import conv as conv_ops
 from .misc import pad as _pad
 
-__all__ = ["conv2d", "conv_transpose2d"]
+__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
 
-def _pair(value, name, fn="conv2d"):
-    """int or 1-/2-sequence -> (h, w), with torch's error for other lengths."""
+def _ntuple(value, name, dims):
+    """int or 1-/dims-sequence -> dims-tuple, with torch's error for other lengths."""
     if isinstance(value, (tuple, list)):
         if len(value) == 1:
-            value = (value[0], value[0])
-        if len(value) != 2:
+            value = tuple(value) * dims
+        if len(value) != dims:
             raise RuntimeError(
-                f"expected {name} to be a single integer value or a list of 2 values to "
+                f"expected {name} to be a single integer value or a list of {dims} values to "
                 f"match the convolution dimensions, but got {name}={list(value)}")
-        return (operator.index(value[0]), operator.index(value[1]))
-    value = operator.index(value)
-    return (value, value)
+        return tuple(operator.index(v) for v in value)
+    return (operator.index(value),) * dims
 
 
 def _check_hyper(stride, padding, dilation, groups):
@@ -56,12 +58,25 @@ def _check_bias(bias, weight, out_channels, transposed=""):
             f"{list(bias.shape)} instead")
 
 
-def _batched(input, fn):
-    """(N, C, H, W) view of a 3-D (unbatched) or 4-D input; True if it was unbatched."""
-    if input.dim() not in (3, 4):
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to {fn}, but got "
-                           f"input of size: {list(input.shape)}")
-    return (input.unsqueeze(0), True) if input.dim() == 3 else (input, False)
+def _batched(input, weight, fn, dims):
+    """(N, C, *spatial) view of an unbatched or batched input; True if it was unbatched."""
+    if input.dim() not in (dims + 1, dims + 2):
+        raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input "
+                           f"to {fn}, but got input of size: {list(input.shape)}")
+    x = input.unsqueeze(0) if input.dim() == dims + 1 else input
+    if weight.dim() < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if weight.dim() != dims + 2:
+        raise RuntimeError(
+            f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight "
+            f"{list(weight.shape)}, but got {x.dim()}-dimensional input of size "
+            f"{list(x.shape)} instead")
+    # torch runs a 1-D kernel as a 2-D one of height 1, and names the sizes that way
+    kernel = (1,) * (2 - dims) + tuple(weight.shape[2:])
+    if 0 in kernel:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: "
+                           f"{kernel[0]} kernel_width: {kernel[1]}")
+    return x, input.dim() == dims + 1
 
 
 def _same_padding(kernel, dilation):
@@ -72,10 +87,84 @@ def _same_padding(kernel, dilation):
     return left, extra
 
 
-def _check_kernel(weight):
-    if 0 in weight.shape[2:]:
-        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: "
-                           f"{weight.shape[2]} kernel_width: {weight.shape[3]}")
+def _conv_padding(padding, kernel, stride, dilation, dims):
+    """(padding, extra): int/tuple padding, or torch's "valid" / "same" strings; `extra`
+    is the one more pixel "same" puts at the end of each dim with an even span."""
+    if not isinstance(padding, str):
+        return _ntuple(padding, "padding", dims), (0,) * dims
+    if padding == "valid":
+        return (0,) * dims, (0,) * dims
+    if padding == "same":
+        if stride != (1,) * dims:
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        return _same_padding(kernel, dilation)
+    raise RuntimeError(f"Invalid padding string: '{padding}'")
+
+
+def _convolution(input, weight, bias, stride, padding, dilation, groups, dims, fn):
+    x, unbatched = _batched(input, weight, fn, dims)
+    if weight.shape[0] == 0:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be at least 1 at dimension 0, but got "
+            f"weight of size {list(weight.shape)} instead")
+    stride, dilation = _ntuple(stride, "stride", dims), _ntuple(dilation, "dilation", dims)
+    kernel = tuple(weight.shape[2:])
+    padding, extra = _conv_padding(padding, kernel, stride, dilation, dims)
+    _check_hyper(stride, padding, dilation, groups)
+    out_channels = weight.shape[0]
+    if out_channels % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
+            f"0, but got weight of size [{list(weight.shape)}] instead")
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
+            f"input{list(x.shape)} to have {weight.shape[1] * groups} channels, but got "
+            f"{x.shape[1]} channels instead")
+    _check_dtypes(x, weight, bias)
+    dtypes.require_kernel("slow_conv2d_cpu", x, lambda d: d.name != "bool")
+    _check_bias(bias, weight, out_channels)
+    padded = [x.shape[2 + i] + 2 * padding[i] + extra[i] for i in range(dims)]
+    span = [dilation[i] * (kernel[i] - 1) + 1 for i in range(dims)]
+    if any(p < s for p, s in zip(padded, span)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+            f"Kernel size: ({' x '.join(map(str, span))}). Kernel size can't be greater than "
+            "actual input size")
+    if any(extra):  # F.pad's order: last dim first, (left, right) each
+        x = _pad(x, [p for e in reversed(extra) for p in (0, e)])
+    if dims == 1:  # the 2-D op on a height of 1: kernel height 1, stride 1, no padding
+        x, weight = x.unsqueeze(2), weight.unsqueeze(2)
+        stride, padding, dilation = (1, *stride), (0, *padding), (1, *dilation)
+    out = conv_ops.Conv2d.apply(x, weight, bias, stride=stride, padding=padding,
+                                dilation=dilation, groups=groups)
+    if dims == 1:
+        out = out.squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D cross-correlation: out[n, o] = bias[o] + sum_c weight[o, c] * input[n, c].
+
+    Runs as conv2d on a signal of height 1 (one implementation for both).
+
+    Args:
+        input (Tensor): (N, C_in, L) or unbatched (C_in, L).
+        weight (Tensor): (C_out, C_in/groups, kL).
+        bias (Tensor, optional): (C_out,).
+        stride, dilation (int or 1-tuple): step between windows / between kernel taps.
+        padding (int, 1-tuple or str): zeros on both sides, or "valid" / "same" (for an
+            even span the extra zero goes to the right, as in torch).
+        groups (int): split the channels into this many independent convolutions.
+
+    Shape:
+        output: (N, C_out, L_out), L_out = (L + 2*padding - dilation*(kL - 1) - 1) // stride
+        + 1.
+
+    >>> conv1d(minitorch.randn(8, 4, 50), minitorch.randn(16, 4, 5), padding=2).shape
+    minitorch.Size([8, 16, 50])
+    """
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -98,55 +187,86 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     >>> conv2d(minitorch.randn(8, 1, 28, 28), minitorch.randn(16, 1, 5, 5), padding=2).shape
     minitorch.Size([8, 16, 28, 28])
     """
-    x, unbatched = _batched(input, "conv2d")
-    if weight.dim() != 4:
-        raise RuntimeError(f"conv2d: expected a 4-D weight (out_channels, in_channels/groups, "
-                           f"kH, kW), but got weight of size {list(weight.shape)}")
-    _check_kernel(weight)
-    if weight.shape[0] == 0:
-        raise RuntimeError(
-            f"Given groups={groups}, expected weight to be at least 1 at dimension 0, but got "
-            f"weight of size {list(weight.shape)} instead")
-    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
-    kernel = tuple(weight.shape[2:])
-    extra = (0, 0)
-    if isinstance(padding, str):
-        if padding == "valid":
-            padding = (0, 0)
-        elif padding == "same":
-            if stride != (1, 1):
-                raise RuntimeError("padding='same' is not supported for strided convolutions")
-            padding, extra = _same_padding(kernel, dilation)
-        else:
-            raise RuntimeError(f"Invalid padding string: '{padding}'")
-    else:
-        padding = _pair(padding, "padding")
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def _transposed_convolution(input, weight, bias, stride, padding, output_padding, groups,
+                            dilation, dims, fn):
+    x, unbatched = _batched(input, weight, fn, dims)
+    stride, dilation = _ntuple(stride, "stride", dims), _ntuple(dilation, "dilation", dims)
+    padding = _ntuple(padding, "padding", dims)
+    output_padding = _ntuple(output_padding, "output_padding", dims)
     _check_hyper(stride, padding, dilation, groups)
-    out_channels = weight.shape[0]
-    if out_channels % groups:
+    if min(output_padding) < 0:
+        raise RuntimeError("negative output_padding is not supported")
+    if dims == 1:  # the 2-D op on a height of 1 (torch's messages show that view too)
+        stride, padding, dilation = (1, *stride), (0, *padding), (1, *dilation)
+        output_padding = (0, *output_padding)
+    if any(op >= max(s, d) for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    if weight.shape[0] % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
             f"0, but got weight of size [{list(weight.shape)}] instead")
-    if x.shape[1] != weight.shape[1] * groups:
+    if x.shape[1] != weight.shape[0]:
         raise RuntimeError(
-            f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
-            f"input{list(x.shape)} to have {weight.shape[1] * groups} channels, but got "
-            f"{x.shape[1]} channels instead")
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected "
+            f"input{list(x.shape)} to have {weight.shape[0]} channels, but got {x.shape[1]} "
+            "channels instead")
     _check_dtypes(x, weight, bias)
-    dtypes.require_kernel("slow_conv2d_cpu", x, lambda d: d.name != "bool")
-    _check_bias(bias, weight, out_channels)
-    padded = [x.shape[2 + i] + 2 * padding[i] + extra[i] for i in range(2)]
-    span = [dilation[i] * (kernel[i] - 1) + 1 for i in range(2)]
-    if padded[0] < span[0] or padded[1] < span[1]:
+    # torch's CPU kernel: floats and int64 only
+    dtypes.require_kernel("slow_conv_transpose2d_out_cpu", x,
+                          lambda d: d.is_floating_point or d.name == "int64")
+    _check_bias(bias, weight, weight.shape[1] * groups, transposed="transposed=1, ")
+    kernel = (1,) * (2 - dims) + tuple(weight.shape[2:])
+    length = (1,) * (2 - dims) + tuple(x.shape[2:])
+    out_size = [(length[i] - 1) * stride[i] - 2 * padding[i]
+                + dilation[i] * (kernel[i] - 1) + output_padding[i] + 1 for i in range(2)]
+    if min(out_size) <= 0:
         raise RuntimeError(
-            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel "
-            f"size: ({span[0]} x {span[1]}). Kernel size can't be greater than actual input "
-            "size")
-    if extra != (0, 0):
-        x = _pad(x, (0, extra[1], 0, extra[0]))
-    out = conv_ops.Conv2d.apply(x, weight, bias, stride=stride, padding=padding,
-                                dilation=dilation, groups=groups)
+            f"{fn}: given input of size {list(x.shape)}, weight of size "
+            f"{list(weight.shape)}, stride={stride[2 - dims:]}, padding={padding[2 - dims:]}, "
+            f"dilation={dilation[2 - dims:]}, output_padding={output_padding[2 - dims:]}, "
+            f"the calculated output size ({' x '.join(map(str, out_size[2 - dims:]))}) is "
+            "too small")
+    if dims == 1:
+        x, weight = x.unsqueeze(2), weight.unsqueeze(2)
+    out = conv_ops.ConvTranspose2d.apply(
+        x, weight, bias, stride=stride, padding=padding, output_padding=output_padding,
+        dilation=dilation, groups=groups)
+    if dims == 1:
+        out = out.squeeze(2)
     return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    """1-D transposed convolution (the gradient of conv1d with respect to its input).
+
+    Runs as conv_transpose2d on a signal of height 1.
+
+    Args:
+        input (Tensor): (N, C_in, L) or unbatched (C_in, L).
+        weight (Tensor): (C_in, C_out/groups, kL).
+        bias (Tensor, optional): (C_out,).
+        stride, padding, dilation (int or 1-tuple): those of the conv1d it transposes.
+        output_padding (int or 1-tuple): extra length at the end of the output, smaller
+            than stride or dilation.
+        groups (int): number of blocked connections from input to output channels.
+
+    Shape:
+        output: (N, C_out, L_out), L_out = (L - 1)*stride - 2*padding + dilation*(kL - 1)
+        + output_padding + 1.
+
+    >>> conv_transpose1d(minitorch.randn(1, 4, 5), minitorch.randn(4, 6, 3), stride=2).shape
+    minitorch.Size([1, 6, 11])
+    """
+    return _transposed_convolution(input, weight, bias, stride, padding, output_padding,
+                                   groups, dilation, 1, "conv_transpose1d")
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
@@ -170,48 +290,5 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> conv_transpose2d(minitorch.randn(1, 4, 5, 5), minitorch.randn(4, 6, 3, 3), stride=2).shape
     minitorch.Size([1, 6, 11, 11])
     """
-    x, unbatched = _batched(input, "conv_transpose2d")
-    if weight.dim() != 4:
-        raise RuntimeError(f"conv_transpose2d: expected a 4-D weight (in_channels, "
-                           f"out_channels/groups, kH, kW), but got weight of size "
-                           f"{list(weight.shape)}")
-    _check_kernel(weight)
-    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
-    padding = _pair(padding, "padding")
-    output_padding = _pair(output_padding, "output_padding")
-    _check_hyper(stride, padding, dilation, groups)
-    if min(output_padding) < 0:
-        raise RuntimeError("negative output_padding is not supported")
-    if any(op >= max(s, d) for op, s, d in zip(output_padding, stride, dilation)):
-        raise RuntimeError(
-            "output padding must be smaller than either stride or dilation, but got "
-            f"output_padding_height: {output_padding[0]} output_padding_width: "
-            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
-            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
-    if weight.shape[0] % groups:
-        raise RuntimeError(
-            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension "
-            f"0, but got weight of size [{list(weight.shape)}] instead")
-    if x.shape[1] != weight.shape[0]:
-        raise RuntimeError(
-            f"Given transposed=1, weight of size {list(weight.shape)}, expected "
-            f"input{list(x.shape)} to have {weight.shape[0]} channels, but got {x.shape[1]} "
-            "channels instead")
-    _check_dtypes(x, weight, bias)
-    # torch's CPU kernel: floats and int64 only
-    dtypes.require_kernel("slow_conv_transpose2d_out_cpu", x,
-                          lambda d: d.is_floating_point or d.name == "int64")
-    _check_bias(bias, weight, weight.shape[1] * groups, transposed="transposed=1, ")
-    kernel = weight.shape[2:]
-    out_hw = [(x.shape[2 + i] - 1) * stride[i] - 2 * padding[i]
-              + dilation[i] * (kernel[i] - 1) + output_padding[i] + 1 for i in range(2)]
-    if min(out_hw) <= 0:
-        raise RuntimeError(
-            f"conv_transpose2d: given input of size {list(x.shape)}, weight of size "
-            f"{list(weight.shape)}, stride={stride}, padding={padding}, "
-            f"dilation={dilation}, output_padding={output_padding}, the calculated output "
-            f"size ({out_hw[0]} x {out_hw[1]}) is too small")
-    out = conv_ops.ConvTranspose2d.apply(
-        x, weight, bias, stride=stride, padding=padding, output_padding=output_padding,
-        dilation=dilation, groups=groups)
-    return out.squeeze(0) if unbatched else out
+    return _transposed_convolution(input, weight, bias, stride, padding, output_padding,
+                                   groups, dilation, 2, "conv_transpose2d")

@@ -1,0 +1,266 @@
+"""1-D convolutions and pools, fold/unfold, pixel/channel shuffle and the padding layers,
+checked against torch: forward values, every gradient (random upstream gradient), reprs,
+default init and error messages; float64 (rtol 1e-10) and float32."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import minitorch
+import minitorch.nn as nn
+import minitorch.nn.functional as F
+from nn_helpers import check_fn, check_module, to_mt
+
+DTYPES = ["float64", "float32"]
+TOL = {"float64": dict(rtol=1e-10, atol=1e-12), "float32": dict(rtol=1e-4, atol=1e-4)}
+seeds = st.integers(0, 2**31 - 1)
+
+
+def _rand(shape, seed, dtype="float64", ties=False):
+    """Normal values, or small integers (many exact ties) when `ties`."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-2, 3, shape) if ties else rng.standard_normal(shape)
+    return x.astype(dtype)
+
+
+def _both(fn, *args, **kwargs):
+    """fn(minitorch-or-torch module) for both libraries: (ours, theirs)."""
+    return fn(minitorch, *args, **kwargs), fn(torch, *args, **kwargs)
+
+
+# ---- conv1d / conv_transpose1d ----------------------------------------------------------------
+@st.composite
+def conv1d_cases(draw):
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    n = draw(st.integers(1, 3))
+    c, oc = groups * draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))
+    length, kernel = draw(st.integers(1, 12)), draw(st.integers(1, 5))
+    stride, padding, dilation = (draw(st.integers(1, 3)), draw(st.integers(0, 4)),
+                                 draw(st.integers(1, 3)))
+    assume(length + 2 * padding >= dilation * (kernel - 1) + 1)
+    return n, c, oc, length, kernel, stride, padding, dilation, groups
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=conv1d_cases(), bias=st.booleans(), batched=st.booleans(), seed=seeds)
+def test_conv1d_matches_torch(dtype, case, bias, batched, seed, device):
+    n, c, oc, length, kernel, stride, padding, dilation, groups = case
+    x = _rand((n, c, length) if batched else (c, length), seed, dtype)
+    arrays = [x, _rand((oc, c // groups, kernel), seed + 1, dtype)]
+    if bias:
+        arrays.append(_rand((oc,), seed + 2, dtype))
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    out = check_fn(lambda *a: F.conv1d(*a, **kw), lambda *a: TF.conv1d(*a, **kw), arrays,
+                   grad_idx=tuple(range(len(arrays))), device=device, **TOL[dtype])
+    assert out.dtype == getattr(minitorch, dtype)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")
+@given(seed=seeds, kernel=st.integers(1, 5), dilation=st.integers(1, 3),
+       padding=st.sampled_from(["same", "valid", (1,), [2]]))
+def test_conv1d_string_and_tuple_padding(seed, kernel, dilation, padding, device):
+    arrays = [_rand((2, 3, 11), seed), _rand((4, 3, kernel), seed + 1)]
+    kw = dict(padding=padding, dilation=dilation)
+    out = check_fn(lambda *a: F.conv1d(*a, **kw), lambda *a: TF.conv1d(*a, **kw), arrays,
+                   grad_idx=(0, 1), device=device)
+    if padding == "same":
+        assert out.shape[2:] == (11,)
+
+
+@st.composite
+def conv_transpose1d_cases(draw):
+    groups = draw(st.sampled_from([1, 1, 2]))
+    n = draw(st.integers(1, 3))
+    c, oc = groups * draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))
+    length, kernel = draw(st.integers(1, 8)), draw(st.integers(1, 5))
+    stride, padding, dilation = (draw(st.integers(1, 3)), draw(st.integers(0, 3)),
+                                 draw(st.integers(1, 3)))
+    output_padding = draw(st.integers(0, max(stride, dilation) - 1))
+    assume((length - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding >= 0)
+    return n, c, oc, length, kernel, stride, padding, output_padding, dilation, groups
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=conv_transpose1d_cases(), bias=st.booleans(), batched=st.booleans(), seed=seeds)
+def test_conv_transpose1d_matches_torch(dtype, case, bias, batched, seed, device):
+    n, c, oc, length, kernel, stride, padding, output_padding, dilation, groups = case
+    x = _rand((n, c, length) if batched else (c, length), seed, dtype)
+    arrays = [x, _rand((c, oc // groups, kernel), seed + 1, dtype)]
+    if bias:
+        arrays.append(_rand((oc,), seed + 2, dtype))
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding, groups=groups,
+              dilation=dilation)
+    out = check_fn(lambda *a: F.conv_transpose1d(*a, **kw),
+                   lambda *a: TF.conv_transpose1d(*a, **kw), arrays,
+                   grad_idx=tuple(range(len(arrays))), device=device, **TOL[dtype])
+    assert out.dtype == getattr(minitorch, dtype)
+
+
+def test_conv1d_int64_and_empty_batch():
+    x = (np.arange(2 * 3 * 7).reshape(2, 3, 7) % 5 - 2).astype("int64")
+    w = (np.arange(4 * 3 * 2).reshape(4, 3, 2) % 3 - 1).astype("int64")
+    check_fn(F.conv1d, TF.conv1d, [x, w], grad_idx=())
+    check_fn(lambda a, b: F.conv_transpose1d(a, b, stride=2),
+             lambda a, b: TF.conv_transpose1d(a, b, stride=2), [x, w[:3]], grad_idx=())
+    assert F.conv1d(to_mt(np.zeros((0, 3, 7))), to_mt(w.astype("float64"))).shape == (0, 4, 6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kwargs", [
+    dict(), dict(stride=2, padding=1, bias=False), dict(padding="same", dilation=2),
+    dict(padding=2, padding_mode="reflect"), dict(padding=1, padding_mode="replicate"),
+    dict(padding=3, padding_mode="circular", groups=2), dict(padding="valid", stride=3),
+    dict(padding="same", padding_mode="circular"),
+])
+def test_conv1d_module_matches_torch(dtype, kwargs, device):
+    torch.manual_seed(0)
+    t_layer = torch.nn.Conv1d(4, 6, 3, **kwargs).to(getattr(torch, dtype))
+    layer = nn.Conv1d(4, 6, 3, dtype=getattr(minitorch, dtype), **kwargs)
+    assert repr(layer) == repr(t_layer)
+    assert layer.weight.shape == tuple(t_layer.weight.shape)
+    check_module(layer, t_layer, [_rand((2, 4, 9), 0, dtype)], device=device, **TOL[dtype])
+    check_module(layer, t_layer, [_rand((4, 9), 1, dtype)], device=device, **TOL[dtype])
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(), dict(stride=2, output_padding=1), dict(stride=3, padding=2, dilation=2, groups=2),
+    dict(bias=False, padding=(1,), output_padding=[1], dilation=2),
+])
+def test_conv_transpose1d_module_matches_torch(kwargs, device):
+    torch.manual_seed(0)
+    t_layer = torch.nn.ConvTranspose1d(4, 6, 3, **kwargs).double()
+    layer = nn.ConvTranspose1d(4, 6, 3, **kwargs).double()
+    assert repr(layer) == repr(t_layer)
+    check_module(layer, t_layer, [_rand((2, 4, 7), 0)], device=device)
+    check_module(layer, t_layer, [_rand((4, 7), 1)], device=device)
+
+
+def test_conv_transpose1d_output_size(device):
+    t_layer = torch.nn.ConvTranspose1d(4, 6, 3, stride=3).double()
+    layer = nn.ConvTranspose1d(4, 6, 3, stride=3).double()
+    layer.load_state_dict({k: to_mt(v.numpy()) for k, v in t_layer.state_dict().items()})
+    layer.to(device)
+    x = _rand((2, 4, 5), 0)
+    for size in ([15], [17], (2, 6, 16)):
+        out, want = layer(to_mt(x, device), output_size=size), t_layer(torch.tensor(x),
+                                                                       output_size=size)
+        np.testing.assert_allclose(out.detach().cpu().numpy(), want.detach().numpy(), rtol=1e-10)
+    out = layer(to_mt(x[0], device), output_size=[6, 16])
+    assert out.shape == tuple(t_layer(torch.tensor(x[0]), output_size=[6, 16]).shape)
+
+
+def test_conv1d_default_init_matches_torch_bounds():
+    for layer in (nn.Conv1d(4, 6, 5, groups=2), nn.ConvTranspose1d(4, 6, 5, groups=2)):
+        fan_in = layer.weight.shape[1] * 5
+        bound = 1 / np.sqrt(fan_in)
+        assert np.abs(layer.weight.detach().numpy()).max() <= bound
+        assert np.abs(layer.bias.detach().numpy()).max() <= bound
+        assert np.abs(layer.weight.detach().numpy()).max() > 0.5 * bound
+
+
+# ---- errors -----------------------------------------------------------------------------------
+ERRORS = [
+    # (call with lib = torch or minitorch, exception, fragment both messages contain)
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 4, 5), L.randn(4, 3, 3)), RuntimeError,
+     "Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
+     "[2, 3, 4, 5]"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3)), RuntimeError,
+     "weight should have at least three dimensions"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3, 3)), RuntimeError,
+     "Expected 4-dimensional input for 4-dimensional weight [4, 3, 3, 3], but got "
+     "3-dimensional input of size [2, 3, 10] instead"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 5, 10), L.randn(4, 3, 3)), RuntimeError,
+     "Given groups=1, weight of size [4, 3, 3], expected input[2, 5, 10] to have 3 channels, "
+     "but got 5 channels instead"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(0, 3, 3)), RuntimeError,
+     "expected weight to be at least 1 at dimension 0, but got weight of size [0, 3, 3]"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), stride=(1, 2)),
+     RuntimeError, "expected stride to be a single integer value or a list of 1 values to "
+                   "match the convolution dimensions, but got stride=[1, 2]"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), padding=[1, 1]),
+     RuntimeError, "expected padding to be a single integer value or a list of 1 values"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), stride=0),
+     RuntimeError, "non-positive stride is not supported"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), padding=-1),
+     RuntimeError, "negative padding is not supported"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), dilation=0),
+     RuntimeError, "non-positive dilation is not supported"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), groups=0),
+     RuntimeError, "non-positive groups is not supported"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 1, 3), groups=3),
+     RuntimeError, "Given groups=3, expected weight to be divisible by 3 at dimension 0, but "
+                   "got weight of size [[4, 1, 3]] instead"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), padding="same",
+                                      stride=2),
+     RuntimeError, "padding='same' is not supported for strided convolutions"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), padding="foo"),
+     RuntimeError, "Invalid padding string: 'foo'"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3), L.randn(3)),
+     RuntimeError, "Given weight of size [4, 3, 3], expected bias to be 1-dimensional with 4 "
+                   "elements, but got bias of size [3] instead"),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 10), L.randn(4, 3, 3).double()),
+     RuntimeError, "FloatTensor) and weight type ("),
+    (lambda L: L.nn.functional.conv1d(L.randn(2, 3, 2), L.randn(4, 3, 3), dilation=2),
+     RuntimeError, "Calculated padded input size per channel: (2). Kernel size: (5). Kernel "
+                   "size can't be greater than actual input size"),
+    (lambda L: L.nn.functional.conv1d(L.ones(2, 3, 5, dtype=L.bool), L.ones(4, 3, 3,
+                                                                             dtype=L.bool)),
+     NotImplementedError, "\"slow_conv2d_cpu\" not implemented for 'Bool'"),
+    (lambda L: L.nn.Conv1d(3, 4, 0)(L.randn(1, 3, 5)), RuntimeError,
+     "kernel size should be greater than zero, but got kernel_height: 1 kernel_width: 0"),
+    (lambda L: L.nn.Conv1d(4, 6, 3, groups=4), ValueError,
+     "out_channels must be divisible by groups"),
+    (lambda L: L.nn.Conv1d(4, 6, 3, padding="same", stride=2), ValueError,
+     "padding='same' is not supported for strided convolutions"),
+    (lambda L: L.nn.Conv1d(4, 6, 3, padding_mode="foo"), ValueError,
+     "padding_mode must be one of"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 4, 5), L.randn(3, 4, 3)),
+     RuntimeError, "Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but "
+                   "got input of size: [2, 3, 4, 5]"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 5, 10), L.randn(3, 4, 3)),
+     RuntimeError, "Given transposed=1, weight of size [3, 4, 3], expected input[2, 5, 10] to "
+                   "have 3 channels, but got 5 channels instead"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 10), L.randn(3, 4, 3),
+                                                stride=2, output_padding=2),
+     RuntimeError, "output padding must be smaller than either stride or dilation, but got "
+                   "output_padding_height: 0 output_padding_width: 2 stride_height: 1 "
+                   "stride_width: 2 dilation_height: 1 dilation_width: 1"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 10), L.randn(3, 4, 3),
+                                                output_padding=-1),
+     RuntimeError, "negative output_padding is not supported"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 10), L.randn(3, 4, 3),
+                                                groups=2),
+     RuntimeError, "Given groups=2, expected weight to be divisible by 2 at dimension 0"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 10), L.randn(3, 4, 3),
+                                                L.randn(3)),
+     RuntimeError, "Given transposed=1, weight of size [3, 4, 3], expected bias to be "
+                   "1-dimensional with 4 elements, but got bias of size [3] instead"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 10), L.randn(3, 4, 3),
+                                                stride=(1, 2)),
+     RuntimeError, "expected stride to be a single integer value or a list of 1 values"),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 10), L.randn(3, 4, 3),
+                                                padding="same"),
+     TypeError, ""),
+    (lambda L: L.nn.functional.conv_transpose1d(L.randn(2, 3, 2), L.randn(3, 4, 3),
+                                                padding=10),
+     RuntimeError, ""),
+    (lambda L: L.nn.ConvTranspose1d(4, 6, 3, padding_mode="reflect"), ValueError,
+     'Only "zeros" padding mode is supported for ConvTranspose1d'),
+    (lambda L: L.nn.ConvTranspose1d(3, 4, 3, stride=2)(L.randn(1, 3, 5), output_size=[5]),
+     ValueError, "requested an output size of [5], but valid sizes range from [11] to [12]"),
+    (lambda L: L.nn.ConvTranspose1d(3, 4, 3, stride=2)(L.randn(1, 3, 5), output_size=[1, 2]),
+     ValueError, "ConvTranspose1D: for 3D input, output_size must have 1 or 3 elements "
+                 "(got 2)"),
+]
+
+
+@pytest.mark.parametrize("call,exc,fragment", ERRORS)
+def test_errors_match_torch(call, exc, fragment):
+    with pytest.raises(exc) as theirs:
+        call(torch)
+    with pytest.raises(exc) as ours:
+        call(minitorch)
+    assert fragment in str(theirs.value), str(theirs.value)
+    assert fragment in str(ours.value), str(ours.value)
