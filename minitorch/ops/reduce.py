@@ -160,7 +160,7 @@ class Cumsum(Op):
 
 
 class Norm(Op):
-    """p-norm over axes: (sum |x|^p)^(1/p); p=inf is max |x|.
+    """p-norm over axes: (sum |x|^p)^(1/p); p=inf is max |x|, p=0 counts nonzeros.
     d/dx = |x|^(p-1) sign(x) / out^(p-1), set to 0 where out == 0 (torch)."""
 
     @staticmethod
@@ -169,6 +169,8 @@ class Norm(Op):
         a = xp.abs(x)
         if p == float("inf"):
             out = a.max(axis=axes, keepdims=True)
+        elif p == 0:  # the number of nonzeros (torch)
+            out = (x != 0).sum(axis=axes, keepdims=True).astype(x.dtype)
         elif p == 2:
             out = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
         elif p == 1:
@@ -188,6 +190,8 @@ class Norm(Op):
         if p == float("inf"):
             mask = (xp.abs(x) == out).astype(grad.dtype)
             return (g * xp.sign(x) * mask / mask.sum(axis=ctx.axes, keepdims=True),)
+        if p == 0:  # torch's norm leaves no gradient at all (x.grad stays None)
+            return (None,)
         if p == 1:
             return (g * xp.sign(x),)
         safe = xp.where(out == 0, 1, out)

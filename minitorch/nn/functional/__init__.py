@@ -4,10 +4,12 @@ Each function validates its arguments (raising torch's errors) and calls an op f
 minitorch/ops. Grouped by concept in the submodules below.
 """
 from .activation import (  # noqa: F401
-    celu, elu, elu_, gelu, hardsigmoid, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
-    log_softmax, logsigmoid, mish, prelu, relu, relu6, relu_, selu, sigmoid, silu, softmax,
-    softmin, softplus, softsign, tanh, threshold,
+    celu, elu, elu_, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_,
+    leaky_relu, leaky_relu_, log_softmax, logsigmoid, mish, prelu, relu, relu6, relu_, selu,
+    sigmoid, silu, softmax, softmin, softplus, softshrink, softsign, tanh, tanhshrink,
+    threshold,
 )
+from .distance import cosine_similarity, pairwise_distance  # noqa: F401
 from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: F401
 from .linear import bilinear, linear  # noqa: F401
 from .loss import (  # noqa: F401
@@ -15,7 +17,9 @@ from .loss import (  # noqa: F401
     kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss,
 )
 from .misc import embedding, interpolate, normalize, one_hot, pad, upsample  # noqa: F401
-from .normalization import batch_norm, layer_norm  # noqa: F401
+from .normalization import (  # noqa: F401
+    batch_norm, group_norm, instance_norm, layer_norm, local_response_norm,
+)
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F401
 from .pooling import (  # noqa: F401
     adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, max_unpool2d,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import warnings
 
-from ... import ops
+from ... import dtypes, ops
 from ...ops import nn_ops
+from ...ops.shape import normalize_dim
 from ...tensor_methods import _inplace
 from ._validate import require_tensor
 
@@ -19,7 +20,10 @@ __all__ = [
     "elu",
     "elu_",
     "gelu",
+    "glu",
+    "hardshrink",
     "hardsigmoid",
+    "hardswish",
     "hardtanh",
     "hardtanh_",
     "leaky_relu",
@@ -37,8 +41,10 @@ __all__ = [
     "softmax",
     "softmin",
     "softplus",
+    "softshrink",
     "softsign",
     "tanh",
+    "tanhshrink",
     "threshold",
 ]
 
@@ -47,9 +53,9 @@ def _maybe_inplace(input, inplace, fn):
     return _inplace(input, fn) if inplace else fn(input)
 
 
-def _check_float(name, input):
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(f'"{name}" not implemented for \'{input.dtype}\'')
+def _check_float(kernel, input):
+    """torch has no integer kernel for these: its NotImplementedError."""
+    dtypes.require_kernel(kernel, input, lambda d: d.is_floating_point)
 
 
 def relu(input, inplace=False):
@@ -188,6 +194,64 @@ def hardsigmoid(input, inplace=False):
     require_tensor("hardsigmoid", input)
     return _maybe_inplace(input, inplace,
                           lambda t: nn_ops.Hardtanh.apply(t + 3, 0.0, 6.0) * (1.0 / 6))
+
+
+def hardswish(input, inplace=False):
+    """hardswish(x) = x * relu6(x + 3) / 6; the gradient is 0 at x = -3 and 1 at x = 3
+    (torch's: hardtanh's zero gradient at its bounds gives exactly that)."""
+    require_tensor("hardswish", input)
+    _check_float("hardswish_cpu", input)
+    return _maybe_inplace(input, inplace,
+                          lambda t: t * nn_ops.Hardtanh.apply(t + 3, 0.0, 6.0) / 6)
+
+
+def glu(input, dim=-1):
+    """glu(a, b) = a * sigmoid(b), with a and b the two halves of `input` along `dim`.
+
+    Shape:
+        input (*, 2n, *) -> output (*, n, *).
+    """
+    require_tensor("glu", input)
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = normalize_dim(dim, input.dim())
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size "
+                           f"{input.shape[dim]}")
+    _check_float("glu_cpu", input)
+    a, b = ops.chunk(input, 2, dim)
+    return a * ops.sigmoid(b)
+
+
+def tanhshrink(input):
+    """tanhshrink(x) = x - tanh(x)."""
+    require_tensor("tanhshrink", input)
+    return input - ops.tanh(input)
+
+
+def _check_lambd(input, lambd):
+    # torch accepts lambd in [0, the dtype's max]; its message prints the bound like C++
+    largest = 3.4028234663852886e38 if input.dtype.itemsize <= 4 else 1.7976931348623157e308
+    if not 0 <= lambd <= largest:
+        raise RuntimeError(f"lambda must be in range [0, {largest:g}] for input dtype "
+                           f"{dtypes.scalar_type_name(input.dtype)}, but found {lambd:g}")
+
+
+def softshrink(input, lambd=0.5):
+    """softshrink(x) = x - lambd if x > lambd, x + lambd if x < -lambd, else 0;
+    the gradient is 0 at |x| = lambd (torch)."""
+    require_tensor("softshrink", input)
+    _check_float("softshrink_check", input)
+    _check_lambd(input, lambd)
+    return ops.where(input > lambd, input - lambd,
+                     ops.where(input < -lambd, input + lambd, input * 0))
+
+
+def hardshrink(input, lambd=0.5):
+    """hardshrink(x) = x if |x| > lambd else 0; the gradient is 0 at |x| = lambd (torch)."""
+    require_tensor("hardshrink", input)
+    _check_float("hardshrink_cpu", input)
+    return ops.where((input > lambd) | (input < -lambd), input, input * 0)
 
 
 def threshold(input, threshold, value, inplace=False):
