@@ -152,6 +152,14 @@ def test_mnist_autoencoder_saves_a_grid(tmp_path):
     assert (tmp_path / "out" / "autoencoder.png").stat().st_size > 0
 
 
+def test_rnn_mnist_subset(tmp_path):
+    out = run(tmp_path, "rnn_mnist", "--limit", 2)
+    assert "data: subset (4000 train / 1000 test images)" in out
+    assert "LSTM(28, 64, batch_first=True)" in out
+    assert re.search(r"summary: data=subset device=cpu epochs=1 test_accuracy=[0-9.]+ "
+                     r"samples/s=[0-9.]+", out), out
+
+
 def load_data_module(side):
     """examples/_data.py or reference/_data.py as a module."""
     import importlib.util
@@ -186,6 +194,7 @@ def test_examples_and_reference_load_identical_data(tmp_path):
     ("cifar10_lenet", ["--data", "fake", "--limit", 1]),
     ("cifar10_net", ["--data", "fake", "--limit", 1, "--epochs", 1]),
     ("mnist_autoencoder", ["--limit", 1, "--epochs", 1]),
+    ("rnn_mnist", ["--data", "fake", "--limit", 1]),
     ("save_restore", ["--steps", 2]),
 ])
 def test_reference_programs_run(tmp_path, program, args):
