@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor
+from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor, _update_grad
 
 
 class Adadelta(Optimizer):
@@ -68,9 +68,7 @@ class Adadelta(Optimizer):
                     state["square_avg"] = Tensor._wrap(xp.zeros_like(p._data))
                     state["acc_delta"] = Tensor._wrap(xp.zeros_like(p._data))
                 _increment_step(state)
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p._data
+                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
                 square_avg = state["square_avg"]._data
                 acc_delta = state["acc_delta"]._data
                 square_avg *= rho

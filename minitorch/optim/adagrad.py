@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor
+from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor, _update_grad
 
 
 class Adagrad(Optimizer):
@@ -82,9 +82,7 @@ class Adagrad(Optimizer):
                     self._init_state(group, p)
                 state = self.state[p]
                 step = _increment_step(state)
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p._data
+                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
                 clr = lr / (1.0 + (step - 1.0) * lr_decay)
                 state_sum = state["sum"]._data
                 state_sum += grad * grad

@@ -4,8 +4,17 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend
-from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _lerp_, _step_tensor
+from .optimizer import (
+    Optimizer,
+    _apply_weight_decay,
+    _bump_version,
+    _check_adam_args,
+    _hyper,
+    _increment_step,
+    _lerp_,
+    _step_tensor,
+    _zeros_state,
+)
 
 
 class Adam(Optimizer):
@@ -40,16 +49,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_args(lr, betas, eps, weight_decay)
         if differentiable:
             raise NotImplementedError("minitorch optimizers do not support differentiable=True")
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
@@ -79,12 +79,11 @@ class Adam(Optimizer):
                     continue
                 state = self.state[p]
                 if len(state) == 0:
-                    xp = backend.array_module(p._data)
                     state["step"] = _step_tensor(0.0)
-                    state["exp_avg"] = Tensor._wrap(xp.zeros_like(p._data))
-                    state["exp_avg_sq"] = Tensor._wrap(xp.zeros_like(p._data))
+                    state["exp_avg"] = _zeros_state(p)
+                    state["exp_avg_sq"] = _zeros_state(p)
                     if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = Tensor._wrap(xp.zeros_like(p._data))
+                        state["max_exp_avg_sq"] = _zeros_state(p)
                 step = _increment_step(state)
                 max_sq = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
                 adam_update(p._data, p.grad._data, state["exp_avg"]._data,
@@ -111,11 +110,8 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, b
         return
     if maximize:
         grad = -grad
-    if weight_decay != 0:
-        if decoupled:
-            param *= 1.0 - lr * weight_decay
-        else:
-            grad = grad + weight_decay * param
+    grad = _apply_weight_decay(param, grad, lr=lr, weight_decay=weight_decay,
+                               decoupled=decoupled)
     _lerp_(exp_avg, grad, 1.0 - beta1)
     exp_avg_sq *= beta2
     exp_avg_sq += (1.0 - beta2) * grad * grad

@@ -280,6 +280,50 @@ def _lerp_(start, end, weight):
         start[...] = end - (end - start) * (1.0 - weight)
 
 
+def _check_adam_args(lr, betas, eps, weight_decay):
+    """The constructor checks shared by the Adam family (Adam, Adamax, NAdam, RAdam)."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def _zeros_state(p):
+    """A zero buffer shaped, typed and placed like the parameter (a state entry)."""
+    return Tensor._wrap(backend.array_module(p._data).zeros_like(p._data))
+
+
+def _update_grad(p, *, maximize, weight_decay):
+    """The gradient an update follows: -grad when maximizing, plus the L2 term weight_decay * p.
+
+    A new array whenever it differs from p.grad, so the caller may not write into it.
+    """
+    grad = -p.grad._data if maximize else p.grad._data
+    if weight_decay != 0:
+        grad = grad + weight_decay * p._data
+    return grad
+
+
+def _apply_weight_decay(param, grad, *, lr, weight_decay, decoupled):
+    """Weight decay as L2 in the gradient (returned), or decoupled: param *= 1 - lr*wd.
+
+    Decoupled decay (AdamW, Loshchilov & Hutter) shrinks the weights directly, so the
+    decay is not rescaled by the adaptive denominator as the L2 gradient term would be.
+    """
+    if weight_decay != 0:
+        if decoupled:
+            param *= 1.0 - lr * weight_decay
+        else:
+            grad = grad + weight_decay * param
+    return grad
+
+
 def _hyper(value):
     """A hyperparameter as a Python float (a 1-element Tensor lr is allowed, as in torch)."""
     if isinstance(value, Tensor):

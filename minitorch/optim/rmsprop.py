@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _lerp_, _step_tensor
+from .optimizer import (
+    Optimizer,
+    _bump_version,
+    _hyper,
+    _increment_step,
+    _lerp_,
+    _step_tensor,
+    _update_grad,
+)
 
 
 class RMSprop(Optimizer):
@@ -82,9 +90,7 @@ class RMSprop(Optimizer):
                         state["grad_avg"] = Tensor._wrap(xp.zeros_like(p._data))
                 _increment_step(state)
 
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p._data
+                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
                 square_avg = state["square_avg"]._data
                 square_avg *= alpha
                 square_avg += (1.0 - alpha) * grad * grad

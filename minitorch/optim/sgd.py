@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper
+from .optimizer import Optimizer, _bump_version, _hyper, _update_grad
 
 
 class SGD(Optimizer):
@@ -70,9 +70,7 @@ class SGD(Optimizer):
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p._data
+                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")

@@ -1,0 +1,104 @@
+"""ASGD: averaged stochastic gradient descent (torch.optim.ASGD's twin)."""
+from __future__ import annotations
+
+from .optimizer import (
+    Optimizer,
+    _bump_version,
+    _hyper,
+    _increment_step,
+    _step_tensor,
+    _update_grad,
+    _zeros_state,
+)
+
+
+class ASGD(Optimizer):
+    r"""Averaged SGD (Polyak & Juditsky, 1992), in torch's form.
+
+    For each parameter with a gradient g (``-g`` when ``maximize``), at step t::
+
+        g   = g + weight_decay * p                  (if weight_decay != 0)
+        p   = p * (1 - lambd * eta) - eta * g       (SGD step with a decay term)
+        ax  = p                          if mu == 1  (before averaging starts)
+        ax  = ax + mu * (p - ax)         otherwise   (running average of the iterates)
+        eta = lr / (1 + lambd * lr * t)^alpha
+        mu  = 1 / max(1, t - t0)
+
+    The parameters keep following SGD; the average 'ax' is what the method returns
+    (copy it into the model for evaluation). Averaging begins after t0 steps.
+    'eta' and 'mu', like 'step', are 0-d CPU tensors of the default float dtype.
+
+    Args:
+        params: iterable of Tensors or dicts of parameter groups.
+        lr: learning rate (default: 1e-2).
+        lambd: decay term (default: 1e-4).
+        alpha: power of the eta update (default: 0.75).
+        t0: the step at which averaging starts (default: 1e6).
+        weight_decay: L2 penalty added to the gradient (default: 0).
+        maximize: maximize the objective instead of minimizing (default: False).
+
+    Example:
+        >>> optimizer = minitorch.optim.ASGD(model.parameters(), lr=0.01, t0=100)
+    """
+
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
+                 foreach=None, maximize=False, differentiable=False, capturable=False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if differentiable:
+            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
+                        foreach=foreach, maximize=maximize, differentiable=differentiable,
+                        capturable=capturable)
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("maximize", False)
+        for param_state in self.state.values():
+            for key in ("eta", "mu"):
+                if key in param_state and not hasattr(param_state[key], "_data"):
+                    param_state[key] = _step_tensor(float(param_state[key]))
+
+    def step(self, closure=None):
+        """Perform one ASGD update; returns the closure's loss if a closure is given."""
+        loss = self._evaluate_closure(closure)
+        for group in self.param_groups:
+            lr, lambd = _hyper(group["lr"]), float(group["lambd"])
+            alpha, t0 = float(group["alpha"]), float(group["t0"])
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = _step_tensor(0.0)
+                    state["eta"] = _step_tensor(lr)
+                    state["mu"] = _step_tensor(1.0)
+                    state["ax"] = _zeros_state(p)
+                step = _increment_step(state)
+                grad = _update_grad(p, maximize=group["maximize"],
+                                    weight_decay=float(group["weight_decay"]))
+                # eta and mu live on the CPU, so reading them is no device sync
+                eta, mu = float(state["eta"]._data), float(state["mu"]._data)
+                p._data *= 1.0 - lambd * eta
+                p._data += (-eta) * grad
+                ax = state["ax"]._data
+                if mu != 1:
+                    ax += (p._data - ax) * mu
+                else:
+                    ax[...] = p._data
+                # torch builds the new values with torch.as_tensor (the default float
+                # dtype) before copying them in: float32 rounding even for float64 'eta'
+                state["eta"]._data[...] = _as_default_float(
+                    lr / ((1.0 + lambd * lr * step) ** alpha))
+                state["mu"]._data[...] = _as_default_float(1.0 / max(1.0, step - t0))
+                _bump_version(p)
+        return loss
+
+
+def _as_default_float(value):
+    """A Python float rounded to the default float dtype, as torch.as_tensor(value) is."""
+    return float(_step_tensor(value)._data)
