@@ -13,6 +13,7 @@ from nn_helpers import assert_close, to_mt, to_torch
 
 import minitorch
 from minitorch import nn
+from minitorch.nn.utils import rnn as rnn_utils
 
 DTYPES = ["float64", "float32"]
 # float32: a few steps of recurrence accumulate rounding beyond TOL's 2e-6 absolute
@@ -285,3 +286,134 @@ def test_dropout_with_one_layer_warns_like_torch():
 def test_empty_batch_gives_empty_output():
     out, h_n = nn.GRU(3, 5, 2)(minitorch.zeros(4, 0, 3))
     assert out.shape == (4, 0, 5) and h_n.shape == (2, 0, 5)
+
+
+# ---- nn.utils.rnn: padding and packing ----
+@st.composite
+def sequence_batches(draw):
+    """Lengths of a batch of sequences, their trailing shape, and a seed."""
+    lengths = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4))
+    trailing = draw(st.lists(st.integers(1, 3), max_size=2).map(tuple))
+    return lengths, trailing, draw(st.integers(0, 2**31 - 1))
+
+
+def _sequences(lengths, trailing, seed, dtype="float64"):
+    rng = np.random.default_rng(seed)
+    arrays = [rng.standard_normal((n,) + trailing).astype(dtype) for n in lengths]
+    return ([to_mt(a, requires_grad=True) for a in arrays],
+            [to_torch(a, requires_grad=True) for a in arrays])
+
+
+def _backward_same(m_out, t_out, seed=0):
+    upstream = np.random.default_rng(seed).standard_normal(tuple(t_out.shape))
+    upstream = upstream.astype(str(t_out.dtype).replace("torch.", ""))
+    m_out.backward(to_mt(upstream))
+    t_out.backward(to_torch(upstream))
+
+
+@given(batch=sequence_batches(), batch_first=st.booleans(),
+       padding_value=st.sampled_from([0.0, -1.5]), padding_side=st.sampled_from(["right", "left"]))
+def test_pad_sequence_matches_torch(batch, batch_first, padding_value, padding_side):
+    m_seqs, t_seqs = _sequences(*batch)
+    m_out = rnn_utils.pad_sequence(m_seqs, batch_first, padding_value, padding_side)
+    t_out = torch.nn.utils.rnn.pad_sequence(t_seqs, batch_first, padding_value, padding_side)
+    assert_close(m_out, t_out, what="padded")
+    _backward_same(m_out, t_out)
+    for m, t in zip(m_seqs, t_seqs):
+        assert_close(m.grad, t.grad, what="grad")
+
+
+@given(batch=sequence_batches(), batch_first=st.booleans(), enforce_sorted=st.booleans(),
+       total_extra=st.sampled_from([None, 0, 2]))
+def test_pack_and_pad_packed_match_torch(batch, batch_first, enforce_sorted, total_extra):
+    lengths, trailing, seed = batch
+    if enforce_sorted:
+        lengths = sorted(lengths, reverse=True)
+    m_seqs, t_seqs = _sequences(lengths, trailing, seed)
+    m_padded = rnn_utils.pad_sequence(m_seqs, batch_first)
+    t_padded = torch.nn.utils.rnn.pad_sequence(t_seqs, batch_first)
+    m_packed = rnn_utils.pack_padded_sequence(m_padded, lengths, batch_first, enforce_sorted)
+    t_packed = torch.nn.utils.rnn.pack_padded_sequence(t_padded, lengths, batch_first,
+                                                       enforce_sorted)
+    assert m_packed.batch_sizes.tolist() == t_packed.batch_sizes.tolist()
+    assert m_packed.batch_sizes.dtype == minitorch.int64
+    if len(set(lengths)) == len(lengths):  # with ties torch's (unstable) sort may differ
+        assert_close(m_packed.data, t_packed.data, what="packed data")
+        for name in ("sorted_indices", "unsorted_indices"):
+            ours, theirs = getattr(m_packed, name), getattr(t_packed, name)
+            assert (ours is None) == (theirs is None), name
+            if ours is not None:
+                assert ours.tolist() == theirs.tolist(), name
+    total = None if total_extra is None else max(lengths) + total_extra
+    m_out, m_lengths = rnn_utils.pad_packed_sequence(m_packed, batch_first, -2.0, total)
+    t_out, t_lengths = torch.nn.utils.rnn.pad_packed_sequence(t_packed, batch_first, -2.0, total)
+    assert_close(m_out, t_out, what="unpacked")
+    assert m_lengths.tolist() == t_lengths.tolist() and m_lengths.dtype == minitorch.int64
+    _backward_same(m_out, t_out)
+    for m, t in zip(m_seqs, t_seqs):
+        assert_close(m.grad, t.grad, what="grad")
+    unpacked = rnn_utils.unpack_sequence(rnn_utils.pack_sequence(m_seqs, enforce_sorted))
+    for m, original in zip(unpacked, m_seqs):
+        assert minitorch.equal(m, original.detach())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(cfg=rnn_configs(), batch=sequence_batches(), enforce_sorted=st.booleans())
+def test_rnn_layers_on_packed_sequences_match_torch(cfg, batch, enforce_sorted, dtype):
+    """Packed input: each sequence stops at its own length, its h_n is the state at its last
+    step, the reverse direction starts at that step; hx and h_n follow the caller's order."""
+    lengths, _, seed = batch
+    if enforce_sorted:
+        lengths = sorted(lengths, reverse=True)
+    cfg = dict(cfg, batch=len(lengths), unbatched=False)
+    rng = np.random.default_rng(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = _pair(cfg["kind"], (cfg["input_size"], cfg["hidden_size"]),
+                             cfg["kwargs"], dtype)
+    ours.eval()
+    theirs.eval()
+    batch_first = cfg["kwargs"]["batch_first"]
+    shape = (len(lengths), max(lengths)) if batch_first else (max(lengths), len(lengths))
+    x = rng.standard_normal(shape + (cfg["input_size"],)).astype(dtype)
+    m_in, t_in = _inputs([x, _hidden_arrays(cfg, rng, dtype)])
+
+    def call(module, inputs):  # compare the packed output's data (and the final states)
+        lib = rnn_utils if module is ours else torch.nn.utils.rnn
+        packed = lib.pack_padded_sequence(inputs[0], lengths, batch_first, enforce_sorted)
+        output, hidden = module(packed, inputs[1])
+        assert isinstance(output, lib.PackedSequence)
+        padded, _ = lib.pad_packed_sequence(output, batch_first)
+        return padded, hidden
+    _compare(ours, theirs, m_in, t_in, dtype, rng, call)
+
+
+PACKING_ERRORS = [
+    lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.zeros(4, 3, 2), [2, 3, 1]),
+    lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.zeros(4, 3, 2), [3, 2, 0]),
+    lambda lib: lib.nn.utils.rnn.pack_padded_sequence(lib.zeros(4, 3, 2), [3, 2]),
+    lambda lib: lib.nn.utils.rnn.pack_sequence([lib.zeros(2), lib.zeros(3)]),
+    lambda lib: lib.nn.utils.rnn.pad_packed_sequence(
+        lib.nn.utils.rnn.pack_sequence([lib.zeros(3), lib.zeros(2)]), total_length=2),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([]),
+    lambda lib: lib.nn.utils.rnn.pad_sequence(5),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.zeros(2), lib.zeros(3)], padding_side="up"),
+    lambda lib: lib.nn.utils.rnn.pad_sequence([lib.zeros(2, 3), lib.zeros(3, 4)]),
+    lambda lib: lib.nn.GRU(3, 5)(lib.nn.utils.rnn.pack_sequence([lib.zeros(2, 3)]),
+                                 lib.zeros(1, 2, 5)),
+]
+
+
+@pytest.mark.parametrize("fn", PACKING_ERRORS, ids=range(len(PACKING_ERRORS)))
+def test_packing_errors_match_torch(fn):
+    _same_error(fn)
+
+
+def test_bad_packed_input_raises_where_torch_computes_garbage():
+    """torch reads past the end of its input for a length longer than the padded input, and
+    runs an LSTM on packed rows of the wrong width; minitorch raises instead."""
+    with pytest.raises(RuntimeError, match="longest length"):
+        rnn_utils.pack_padded_sequence(minitorch.zeros(4, 3, 2), [5, 2, 1])
+    with pytest.raises(RuntimeError, match="input.size.-1. must be equal to input_size. "
+                                           "Expected 3, got 4"):
+        nn.LSTM(3, 5)(rnn_utils.pack_sequence([minitorch.zeros(2, 4)]))
