@@ -4,6 +4,7 @@ This module holds the epoch-indexed schedules (StepLR, CosineAnnealingLR, ...) a
 re-exports the rest under torch's names:
   lr_scheduler_base.py     LRScheduler, the base class and its step()/state_dict logic
   lr_scheduler_cyclic.py   ReduceLROnPlateau, OneCycleLR, CosineAnnealingWarmRestarts
+  lr_scheduler_cyclic_lr.py  CyclicLR
   lr_scheduler_compose.py  SequentialLR, ChainedScheduler (schedulers made of schedulers)
 
 Each `get_lr()` is torch's *recursive* (chainable) formula, computed from the group's
@@ -26,11 +27,13 @@ from .lr_scheduler_base import (
 )
 from .lr_scheduler_compose import ChainedScheduler, SequentialLR
 from .lr_scheduler_cyclic import CosineAnnealingWarmRestarts, OneCycleLR, ReduceLROnPlateau
+from .lr_scheduler_cyclic_lr import CyclicLR
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
            "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
            "SequentialLR", "ChainedScheduler", "ReduceLROnPlateau", "OneCycleLR",
-           "CosineAnnealingWarmRestarts", "EPOCH_DEPRECATION_WARNING", "_LRScheduler"]
+           "CosineAnnealingWarmRestarts", "CyclicLR", "EPOCH_DEPRECATION_WARNING",
+           "_LRScheduler"]
 
 
 class _LambdaScheduler(LRScheduler):

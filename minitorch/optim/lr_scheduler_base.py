@@ -54,6 +54,36 @@ def _set_group_value(group, key, value):
         group[key] = value
 
 
+def _init_cycle_momentum(optimizer, base_momentum, max_momentum, last_epoch):
+    """Momentum cycling (OneCycleLR, CyclicLR): check the optimizer has a momentum or an
+    Adam-style beta1, and on a fresh start set it to max_momentum and record both bounds
+    in each group as 'max_momentum' / 'base_momentum'.
+
+    Returns (use_beta1, base_momentums, max_momentums), one momentum per group.
+    """
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError("optimizer must support momentum or beta1 with `cycle_momentum` "
+                         "option enabled")
+    use_beta1 = "betas" in optimizer.defaults
+    base_momentums = _format_param("base_momentum", optimizer, base_momentum)
+    max_momentums = _format_param("max_momentum", optimizer, max_momentum)
+    if last_epoch == -1:
+        for m_max, m_base, group in zip(max_momentums, base_momentums,
+                                        optimizer.param_groups):
+            _set_momentum(group, m_max, use_beta1)
+            group["max_momentum"] = m_max
+            group["base_momentum"] = m_base
+    return use_beta1, base_momentums, max_momentums
+
+
+def _set_momentum(group, momentum, use_beta1):
+    """Write a cycled momentum: SGD-style 'momentum', or beta1 of Adam-style 'betas'."""
+    if use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
 class LRScheduler:
     """Base class: subclasses implement `get_lr()` (and optionally `_get_closed_form_lr()`).
 
