@@ -24,14 +24,15 @@ def _tol(dtype):
     return F32 if dtype == "float32" else {}
 
 
-def _pair(name, args, kwargs, dtype):
-    """The torch layer and a minitorch twin holding the same weights (via load_state_dict)."""
+def _pair(name, args, kwargs, dtype, device="cpu"):
+    """The torch layer and a minitorch twin holding the same weights (via load_state_dict),
+    on `device`."""
     theirs = getattr(torch.nn, name)(*args, **kwargs, dtype=getattr(torch, dtype))
     ours = getattr(nn, name)(*args, **kwargs, dtype=getattr(minitorch, dtype))
     result = ours.load_state_dict({k: to_mt(v.detach().numpy())
                                    for k, v in theirs.state_dict().items()})
     assert result.missing_keys == [] and result.unexpected_keys == []
-    return ours, theirs
+    return ours.to(device), theirs
 
 
 def _states(out):
@@ -40,7 +41,7 @@ def _states(out):
     return [output] + (list(hidden) if isinstance(hidden, tuple) else [hidden])
 
 
-def _compare(ours, theirs, m_inputs, t_inputs, dtype, rng, call=None):
+def _compare(ours, theirs, m_inputs, t_inputs, dtype, rng, call=None, device="cpu"):
     """Runs both, compares the outputs, then backpropagates the same random upstream
     gradients and compares the gradients of the inputs and of every parameter."""
     call = call or (lambda module, inputs: module(*inputs))
@@ -50,7 +51,7 @@ def _compare(ours, theirs, m_inputs, t_inputs, dtype, rng, call=None):
     for i, (m, t) in enumerate(zip(m_outs, t_outs)):
         assert_close(m, t, dtype, what=f"output {i}", **_tol(dtype))
         upstream = rng.standard_normal(tuple(t.shape)).astype(dtype)
-        m_loss = m_loss + (m * to_mt(upstream)).sum()
+        m_loss = m_loss + (m * to_mt(upstream, device)).sum()
         t_loss = t_loss + (t * to_torch(upstream)).sum()
     m_loss.backward()
     t_loss.backward()
@@ -68,7 +69,7 @@ def _leaves(inputs):
     return [x for x in flat if x.requires_grad]
 
 
-def _inputs(arrays):
+def _inputs(arrays, device="cpu"):
     """The same arrays as (minitorch, torch) leaves that require grad; tuples stay tuples."""
     def convert(a, fn):
         if a is None:
@@ -76,7 +77,8 @@ def _inputs(arrays):
         if isinstance(a, tuple):
             return tuple(fn(x, requires_grad=True) for x in a)
         return fn(a, requires_grad=True)
-    return [convert(a, to_mt) for a in arrays], [convert(a, to_torch) for a in arrays]
+    mt_leaf = lambda a, requires_grad: to_mt(a, device, requires_grad)
+    return [convert(a, mt_leaf) for a in arrays], [convert(a, to_torch) for a in arrays]
 
 
 # ---- multi-layer RNN / LSTM / GRU ----
@@ -113,13 +115,13 @@ def _hidden_arrays(cfg, rng, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(cfg=rnn_configs())
-def test_rnn_layers_match_torch(cfg, dtype):
+def test_rnn_layers_match_torch(cfg, dtype, device):
     """Dropout > 0 is drawn too: in eval mode it is off, as in torch."""
     rng = np.random.default_rng(cfg["seed"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dropout with num_layers=1 warns
         ours, theirs = _pair(cfg["kind"], (cfg["input_size"], cfg["hidden_size"]),
-                             cfg["kwargs"], dtype)
+                             cfg["kwargs"], dtype, device)
     ours.eval()
     theirs.eval()
     shape = (cfg["length"], cfg["batch"])
@@ -128,8 +130,8 @@ def test_rnn_layers_match_torch(cfg, dtype):
     if cfg["unbatched"]:
         shape = (cfg["length"],)
     x = rng.standard_normal(shape + (cfg["input_size"],)).astype(dtype)
-    m_in, t_in = _inputs([x, _hidden_arrays(cfg, rng, dtype)])
-    _compare(ours, theirs, m_in, t_in, dtype, rng)
+    m_in, t_in = _inputs([x, _hidden_arrays(cfg, rng, dtype)], device)
+    _compare(ours, theirs, m_in, t_in, dtype, rng, device=device)
 
 
 @pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
@@ -173,13 +175,14 @@ def test_lstm_for_morvan_mnist_shapes():
 @given(kind=st.sampled_from(["RNNCell", "RNNCell_relu", "LSTMCell", "GRUCell"]),
        input_size=st.integers(1, 4), hidden_size=st.integers(1, 4), batch=st.integers(0, 3),
        bias=st.booleans(), with_hx=st.booleans(), seed=st.integers(0, 2**31 - 1))
-def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, seed, dtype):
+def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, seed, dtype,
+                           device):
     """batch 0 means an unbatched input (input_size,)."""
     rng = np.random.default_rng(seed)
     kwargs = {"bias": bias}
     if kind == "RNNCell_relu":
         kind, kwargs["nonlinearity"] = "RNNCell", "relu"
-    ours, theirs = _pair(kind, (input_size, hidden_size), kwargs, dtype)
+    ours, theirs = _pair(kind, (input_size, hidden_size), kwargs, dtype, device)
     lead = (batch,) if batch else ()
     x = rng.standard_normal(lead + (input_size,)).astype(dtype)
     hx = None
@@ -187,12 +190,12 @@ def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, 
         hx = rng.standard_normal(lead + (hidden_size,)).astype(dtype)
         if kind == "LSTMCell":
             hx = (hx, rng.standard_normal(lead + (hidden_size,)).astype(dtype))
-    m_in, t_in = _inputs([x, hx])
+    m_in, t_in = _inputs([x, hx], device)
 
     def call(module, inputs):  # cells return h' or (h', c'); _states wants (output, hidden)
         out = module(*inputs)
         return (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
-    _compare(ours, theirs, m_in, t_in, dtype, rng, call)
+    _compare(ours, theirs, m_in, t_in, dtype, rng, call, device)
 
 
 def test_cell_reprs_and_keys_match_torch():
@@ -359,7 +362,7 @@ def test_pack_and_pad_packed_match_torch(batch, batch_first, enforce_sorted, tot
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(cfg=rnn_configs(), batch=sequence_batches(), enforce_sorted=st.booleans())
-def test_rnn_layers_on_packed_sequences_match_torch(cfg, batch, enforce_sorted, dtype):
+def test_rnn_layers_on_packed_sequences_match_torch(cfg, batch, enforce_sorted, dtype, device):
     """Packed input: each sequence stops at its own length, its h_n is the state at its last
     step, the reverse direction starts at that step; hx and h_n follow the caller's order."""
     lengths, _, seed = batch
@@ -370,13 +373,13 @@ def test_rnn_layers_on_packed_sequences_match_torch(cfg, batch, enforce_sorted, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ours, theirs = _pair(cfg["kind"], (cfg["input_size"], cfg["hidden_size"]),
-                             cfg["kwargs"], dtype)
+                             cfg["kwargs"], dtype, device)
     ours.eval()
     theirs.eval()
     batch_first = cfg["kwargs"]["batch_first"]
     shape = (len(lengths), max(lengths)) if batch_first else (max(lengths), len(lengths))
     x = rng.standard_normal(shape + (cfg["input_size"],)).astype(dtype)
-    m_in, t_in = _inputs([x, _hidden_arrays(cfg, rng, dtype)])
+    m_in, t_in = _inputs([x, _hidden_arrays(cfg, rng, dtype)], device)
 
     def call(module, inputs):  # compare the packed output's data (and the final states)
         lib = rnn_utils if module is ours else torch.nn.utils.rnn
@@ -385,7 +388,7 @@ def test_rnn_layers_on_packed_sequences_match_torch(cfg, batch, enforce_sorted, 
         assert isinstance(output, lib.PackedSequence)
         padded, _ = lib.pad_packed_sequence(output, batch_first)
         return padded, hidden
-    _compare(ours, theirs, m_in, t_in, dtype, rng, call)
+    _compare(ours, theirs, m_in, t_in, dtype, rng, call, device)
 
 
 PACKING_ERRORS = [
