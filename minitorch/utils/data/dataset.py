@@ -67,6 +67,55 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0) if self.tensors else 0
 
 
+class StackDataset(Dataset):
+    """Several datasets of one length side by side: sample i is (a[i], b[i], ...) or a dict.
+
+    Args:
+        *args (Dataset): datasets whose samples are returned together as a tuple.
+        **kwargs (Dataset): datasets whose samples are returned as a dict by name.
+
+    >>> stack = StackDataset(image=images, label=labels)
+    >>> stack[0] == {"image": images[0], "label": labels[0]}
+    """
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        datasets = list(args or kwargs.values())
+        self._length = len(datasets[0])
+        if any(self._length != len(dataset) for dataset in datasets):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = args or kwargs
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: dataset[index] for k, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __getitems__(self, indices):
+        """A batch of samples; a dataset with its own __getitems__ fetches its part at once."""
+        named = isinstance(self.datasets, dict)
+        columns = {}
+        for key, dataset in (self.datasets.items() if named else enumerate(self.datasets)):
+            if callable(getattr(dataset, "__getitems__", None)):
+                items = dataset.__getitems__(indices)
+                if len(items) != len(indices):
+                    raise ValueError("Nested dataset's output size mismatch. Expected "
+                                     f"{len(indices)}, got {len(items)}")
+                columns[key] = items
+            else:
+                columns[key] = [dataset[i] for i in indices]
+        if named:
+            return [{k: column[n] for k, column in columns.items()} for n in range(len(indices))]
+        return [tuple(column[n] for column in columns.values()) for n in range(len(indices))]
+
+    def __len__(self):
+        return self._length
+
+
 class ConcatDataset(Dataset):
     """The concatenation of several map-style datasets.
 
