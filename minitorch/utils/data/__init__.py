@@ -21,7 +21,7 @@ from .sampler import (
                       WeightedRandomSampler,
 )
 
-__all__ = ["DataLoader", "Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
-           "ChainDataset", "Subset", "random_split", "Sampler", "SequentialSampler",
+__all__ = ["DataLoader", "Dataset", "IterableDataset", "TensorDataset", "StackDataset",
+           "ConcatDataset", "ChainDataset", "Subset", "random_split", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
            "default_collate", "default_convert", "get_worker_info", "WorkerInfo"]
