@@ -160,6 +160,91 @@ def test_conv1d_default_init_matches_torch_bounds():
         assert np.abs(layer.weight.detach().numpy()).max() > 0.5 * bound
 
 
+# ---- 1-D pools --------------------------------------------------------------------------------
+@st.composite
+def pool1d_cases(draw, dilated=True):
+    kernel = draw(st.integers(1, 5))
+    stride = draw(st.sampled_from([None, 1, 2, 3]))
+    dilation = draw(st.integers(1, 3)) if dilated else 1
+    padding = draw(st.integers(0, kernel // 2))
+    length = draw(st.integers(1, 12))
+    ceil_mode = draw(st.booleans())
+    assume(length + 2 * padding >= dilation * (kernel - 1) + 1)
+    shape = draw(st.sampled_from([(2, 3, length), (3, length), (1, 1, length)]))
+    return shape, kernel, stride, padding, dilation, ceil_mode
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=pool1d_cases(), ties=st.booleans(), seed=seeds)
+def test_max_pool1d_matches_torch(dtype, case, ties, seed, device):
+    shape, kernel, stride, padding, dilation, ceil_mode = case
+    kw = dict(stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
+    x = _rand(shape, seed, dtype, ties)
+    check_fn(lambda a: F.max_pool1d(a, kernel, **kw), lambda a: TF.max_pool1d(a, kernel, **kw),
+             [x], device=device)
+    idx = check_fn(lambda a: F.max_pool1d(a, kernel, return_indices=True, **kw)[1],
+                   lambda a: TF.max_pool1d(a, kernel, return_indices=True, **kw)[1], [x],
+                   grad_idx=(), device=device)
+    assert idx.dtype == minitorch.int64
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=pool1d_cases(dilated=False), count_include_pad=st.booleans(), seed=seeds)
+def test_avg_pool1d_matches_torch(dtype, case, count_include_pad, seed, device):
+    shape, kernel, stride, padding, _, ceil_mode = case
+    kw = dict(stride=stride, padding=padding, ceil_mode=ceil_mode,
+              count_include_pad=count_include_pad)
+    check_fn(lambda a: F.avg_pool1d(a, kernel, **kw), lambda a: TF.avg_pool1d(a, kernel, **kw),
+             [_rand(shape, seed, dtype)], device=device, **TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(length=st.integers(1, 13), size=st.integers(1, 15), batched=st.booleans(),
+       ties=st.booleans(), seed=seeds)
+def test_adaptive_pools1d_match_torch(dtype, length, size, batched, ties, seed, device):
+    x = _rand((2, 3, length) if batched else (3, length), seed, dtype, ties)
+    check_fn(lambda a: F.adaptive_avg_pool1d(a, size), lambda a: TF.adaptive_avg_pool1d(a, size),
+             [x], device=device, **TOL[dtype])
+    check_fn(lambda a: F.adaptive_max_pool1d(a, (size,)),
+             lambda a: TF.adaptive_max_pool1d(a, (size,)), [x], device=device)
+    check_fn(lambda a: F.adaptive_max_pool1d(a, size, return_indices=True)[1],
+             lambda a: TF.adaptive_max_pool1d(a, size, return_indices=True)[1], [x],
+             grad_idx=(), device=device)
+
+
+def test_pools1d_empty_batch_and_integers():
+    for fn in ("max_pool1d", "avg_pool1d"):
+        assert getattr(F, fn)(to_mt(np.zeros((0, 3, 5))), 2).shape == (0, 3, 2)
+    x = (np.arange(2 * 3 * 7).reshape(2, 3, 7) * 5 % 11 - 5).astype("int64")
+    check_fn(lambda a: F.avg_pool1d(a, 3, 2, 1), lambda a: TF.avg_pool1d(a, 3, 2, 1), [x],
+             grad_idx=())  # int64 truncates toward zero, as in torch
+    check_fn(lambda a: F.max_pool1d(a, 2, return_indices=True)[0],
+             lambda a: TF.max_pool1d(a, 2, return_indices=True)[0], [x], grad_idx=())
+    assert F.adaptive_avg_pool1d(to_mt(np.zeros((2, 0, 5))), 2).shape == (2, 0, 2)
+    for fn in ("adaptive_avg_pool1d", "adaptive_max_pool1d"):  # torch's backward refuses 0
+        check_fn(lambda a, fn=fn: getattr(F, fn)(a, 0), lambda a, fn=fn: getattr(TF, fn)(a, 0),
+                 [_rand((2, 3, 5), 0)], grad_idx=())
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.MaxPool1d(3, 2, 1), lambda m: m.MaxPool1d((3,), 1, 1, 2, ceil_mode=True),
+    lambda m: m.MaxPool1d(2, return_indices=True), lambda m: m.AvgPool1d(3, 2, 1, True, False),
+    lambda m: m.AvgPool1d(2), lambda m: m.AdaptiveAvgPool1d(4), lambda m: m.AdaptiveMaxPool1d(3),
+    lambda m: m.AdaptiveMaxPool1d((3,), return_indices=True),
+])
+def test_pool1d_modules_match_torch(make, device):
+    layer, t_layer = make(nn), make(torch.nn)
+    assert repr(layer) == repr(t_layer)
+    x = _rand((2, 3, 9), 0)
+    if getattr(t_layer, "return_indices", False):
+        out, idx = layer(to_mt(x, device))
+        t_out, t_idx = t_layer(torch.tensor(x))
+        np.testing.assert_array_equal(idx.cpu().numpy(), t_idx.numpy())
+        return
+    check_module(layer, t_layer, [x], device=device)
+    check_module(layer, t_layer, [x[0]], device=device)
+
+
 # ---- errors -----------------------------------------------------------------------------------
 ERRORS = [
     # (call with lib = torch or minitorch, exception, fragment both messages contain)
@@ -253,6 +338,93 @@ ERRORS = [
     (lambda L: L.nn.ConvTranspose1d(3, 4, 3, stride=2)(L.randn(1, 3, 5), output_size=[1, 2]),
      ValueError, "ConvTranspose1D: for 3D input, output_size must have 1 or 3 elements "
                  "(got 2)"),
+    # 1-D pools: torch's own 1-D checks, then those of the 2-D kernel on the height-1 view
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 4, 5), 2), RuntimeError,
+     "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+     "input, but got:[2, 3, 4, 5]"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 0, 5), 2), RuntimeError,
+     "max_pool1d: Expected 2D or 3D (batch mode) tensor"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 0), RuntimeError,
+     "max_pool1d() kernel_size must be greater than zero, but got 0"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, 0), RuntimeError,
+     "max_pool1d() stride must be greater than zero, but got 0"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, padding=2), RuntimeError,
+     "max_pool1d() padding should be at most half of kernel size, but got padding=2 and "
+     "kernel_size=2"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, padding=-1), RuntimeError,
+     "max_pool1d() padding must be non-negative, but got -1"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 20), RuntimeError,
+     "max_pool1d() Invalid computed output size: 0"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), (2, 2)), RuntimeError,
+     "max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but "
+     "got size 2"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, (1, 2)), RuntimeError,
+     "max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but "
+     "got size 2"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, dilation=0), RuntimeError,
+     "max_pool1d() dilation must be greater than zero, but got 0"),
+    (lambda L: L.nn.functional.max_pool1d(L.ones(2, 3, 10, dtype=L.int64), 2),
+     NotImplementedError, "\"max_pool1d_impl\" not implemented for 'Long'"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, padding=2,
+                                          return_indices=True),
+     RuntimeError, "pad should be at most half of effective kernel size, but got pad=2, "
+                   "kernel_size=2 and dilation=1"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 20, return_indices=True),
+     RuntimeError, "Given input size: (3x1x10). Calculated output size: (3x1x0). Output size "
+                   "is too small"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 10), 2, dilation=(1, 2),
+                                          return_indices=True),
+     RuntimeError, "max_pool1d() argument 'dilation' should contain one int (got 2)"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 4, 5), 2, return_indices=True),
+     RuntimeError, "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 "
+                   "'self' (while checking arguments for max_pool1d)"),
+    (lambda L: L.nn.functional.max_pool1d(L.randn(2, 3, 5), 2.0), TypeError, "kernel_size"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 3, 4, 5), 2), RuntimeError,
+     "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while "
+     "checking arguments for avg_pool1d)"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 0, 5), 2), RuntimeError,
+     "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+     "got:[2, 0, 1, 5]"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 3, 10), 0), RuntimeError,
+     "stride should not be zero"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 3, 10), 2, padding=2), RuntimeError,
+     "pad should be at most half of effective kernel size, but got pad=2, kernel_size=2 and "
+     "dilation=1"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 3, 10), 2, padding=-1), RuntimeError,
+     "pad must be non-negative, but got pad: -1"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 3, 10), 20), RuntimeError,
+     "Given input size: (3x1x10). Calculated output size: (3x1x0). Output size is too small"),
+    (lambda L: L.nn.functional.avg_pool1d(L.randn(2, 3, 10), (2, 2)), RuntimeError,
+     "avg_pool1d() argument 'kernel_size' should contain one int (got 2)"),
+    (lambda L: L.nn.functional.avg_pool1d(L.ones(2, 3, 10, dtype=L.bool), 2),
+     NotImplementedError, "\"avg_pool2d\" not implemented for 'Bool'"),
+    (lambda L: L.nn.functional.adaptive_avg_pool1d(L.randn(2, 3, 4, 5), 2), RuntimeError,
+     "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while "
+     "checking arguments for adaptive_avg_pool1d)"),
+    (lambda L: L.nn.functional.adaptive_avg_pool1d(L.randn(2, 3, 0), 2), RuntimeError,
+     "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, "
+     "but input has sizes [2, 3, 1, 0] with dimension 3 being empty"),
+    (lambda L: L.nn.functional.adaptive_avg_pool1d(L.randn(2, 3, 5), -1), RuntimeError,
+     "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but "
+     "received {1, -1}"),
+    (lambda L: L.nn.functional.adaptive_avg_pool1d(L.randn(2, 3, 5), (2, 2)), RuntimeError,
+     "adaptive_avg_pool1d() argument 'output_size' should contain one int (got 2)"),
+    (lambda L: L.nn.functional.adaptive_avg_pool1d(L.randn(2, 3, 5), None), TypeError,
+     "adaptive_avg_pool1d(): argument 'output_size'"),
+    (lambda L: L.nn.functional.adaptive_avg_pool1d(L.ones(2, 3, 5, dtype=L.int64), 2),
+     NotImplementedError, "\"adaptive_avg_pool2d\" not implemented for 'Long'"),
+    (lambda L: L.nn.functional.adaptive_max_pool1d(L.randn(2, 0, 5), 2), RuntimeError,
+     "adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, "
+     "but input has sizes [2, 0, 5] with dimension 1 being empty"),
+    (lambda L: L.nn.functional.adaptive_max_pool1d(L.randn(2, 3, 5), -1), RuntimeError,
+     "Trying to create tensor with negative dimension -1: [2, 3, 1, -1]"),
+    (lambda L: L.nn.functional.adaptive_max_pool1d(L.randn(2, 3, 5), 2.5), TypeError,
+     "adaptive_max_pool1d(): argument 'output_size'"),
+    (lambda L: L.nn.functional.adaptive_max_pool1d(L.randn(3), 2), RuntimeError,
+     "Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while "
+     "checking arguments for adaptive_max_pool1d)"),
+    (lambda L: L.nn.functional.adaptive_avg_pool2d(L.randn(2, 3, 0, 5), 2), RuntimeError,
+     "with dimension 2 being empty"),
 ]
 
 

@@ -315,8 +315,9 @@ class AdaptiveMaxPool2d(Op):
 def _adaptive_taps(in_len, out_len, xp):
     """(out_len, K) pixel indices of each adaptive window, the last one repeated."""
     starts, ends = adaptive_windows(in_len, out_len)
-    k = max(e - s for s, e in zip(starts, ends))
-    lo, hi = xp.asarray(starts)[:, None], xp.asarray(ends)[:, None]
+    k = max((e - s for s, e in zip(starts, ends)), default=1)  # out_len 0: no windows
+    lo = xp.asarray(starts, dtype=xp.int64)[:, None]
+    hi = xp.asarray(ends, dtype=xp.int64)[:, None]
     return xp.minimum(lo + xp.arange(k)[None, :], hi - 1)
 
 

@@ -24,3 +24,6 @@ from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: F4
 from .pooling import (  # noqa: F401
     adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool2d, max_pool2d, max_unpool2d,
 )
+from .pooling1d import (  # noqa: F401
+    adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d,
+)

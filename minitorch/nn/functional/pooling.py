@@ -148,10 +148,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     return out.squeeze(0) if unbatched else out
 
 
-def _adaptive_size(input, output_size, fn):
+def _adaptive_size(input, output_size, fn, spatial_only=False):
+    """(OH, OW) from output_size, after torch's checks; `spatial_only`: only H and W must
+    be non-empty (adaptive_avg_pool2d; adaptive_max_pool2d also refuses 0 channels)."""
     if input.dim() not in (3, 4):
         raise RuntimeError(f"{fn}(): Expected 3D or 4D tensor, but got {list(input.shape)}")
-    for d in range(1, input.dim()):
+    for d in range(input.dim() - 2 if spatial_only else 1, input.dim()):
         if input.shape[d] == 0:
             raise RuntimeError(
                 f"{fn}(): Expected input to have non-zero size for non-batch dimensions, "
@@ -164,7 +166,7 @@ def _adaptive_size(input, output_size, fn):
                  for i, s in enumerate(output_size))
     if min(size) < 0:
         raise RuntimeError(f"{fn}: elements of output_size must be greater than or equal to "
-                           f"0 but received {list(size)}")
+                           f"0 but received {{{', '.join(map(str, size))}}}")
     return size
 
 
@@ -180,7 +182,7 @@ def adaptive_avg_pool2d(input, output_size):
     minitorch.Size([2, 8, 1, 1])
     """
     dtypes.require_kernel("adaptive_avg_pool2d", input, _floating)
-    size = _adaptive_size(input, output_size, "adaptive_avg_pool2d")
+    size = _adaptive_size(input, output_size, "adaptive_avg_pool2d", spatial_only=True)
     unbatched = input.dim() == 3
     x = input.unsqueeze(0) if unbatched else input
     out = pool_ops.AdaptiveAvgPool2d.apply(x, size)

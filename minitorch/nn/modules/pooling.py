@@ -1,4 +1,5 @@
-"""Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxUnpool2d."""
+"""Pooling layers: MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d, AdaptiveMaxPool1d/2d,
+MaxUnpool2d."""
 from __future__ import annotations
 
 from .. import functional as F
@@ -6,7 +7,44 @@ from ..functional._validate import require_tensor
 from ..module import Module
 
 
-class MaxPool2d(Module):
+class _MaxPoolNd(Module):
+    """What MaxPool1d and MaxPool2d share: the arguments, stored as given, and the repr."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+                f", dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPoolNd):
+    """Max over each (dilated) kernel_size window along L; padding counts as -inf.
+
+    Args: as in MaxPool2d, with int or 1-tuple sizes.
+
+    Shape:
+        (N, C, L) or (C, L) -> (N, C, L_out), L_out = floor_or_ceil((L + 2*padding
+        - dilation*(kernel_size - 1) - 1) / stride) + 1.
+
+    >>> MaxPool1d(2)(minitorch.randn(1, 16, 28)).shape
+    minitorch.Size([1, 16, 14])
+    """
+
+    def forward(self, input):
+        require_tensor("max_pool1d", input)
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+class MaxPool2d(_MaxPoolNd):
     """Max over each (dilated) kernel_size window; padding counts as -inf.
 
     Args:
@@ -25,24 +63,43 @@ class MaxPool2d(Module):
     minitorch.Size([1, 16, 14, 14])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.dilation = dilation
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
-
     def forward(self, input):
         require_tensor("max_pool2d", input)
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
+
+def _single(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+class AvgPool1d(Module):
+    """Mean over each kernel_size window along L (zero padding).
+
+    Args:
+        kernel_size, stride (default kernel_size), padding (int or 1-tuple), ceil_mode.
+        count_include_pad (bool): count padded zeros in the divisor. Default: True.
+
+    >>> AvgPool1d(2)(minitorch.randn(1, 3, 8)).shape
+    minitorch.Size([1, 3, 4])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input):
+        require_tensor("avg_pool1d", input)
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)
+
     def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-                f", dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AvgPool2d(Module):
@@ -76,7 +133,40 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
+class _AdaptivePoolNd(Module):
+    """What the adaptive pools share: output_size (stored as given) and the repr."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptivePoolNd):
+    """Average pooling along L to a fixed length (torch's adaptive windows).
+
+    >>> AdaptiveAvgPool1d(3)(minitorch.randn(2, 8, 7)).shape
+    minitorch.Size([2, 8, 3])
+    """
+
+    def forward(self, input):
+        return F.adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool1d(_AdaptivePoolNd):
+    """Max pooling along L to a fixed length (torch's adaptive windows)."""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, input):
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveAvgPool2d(_AdaptivePoolNd):
     """Average pooling to a fixed output size (torch's adaptive windows).
 
     Args:
@@ -86,30 +176,19 @@ class AdaptiveAvgPool2d(Module):
     minitorch.Size([2, 8, 1, 1])
     """
 
-    def __init__(self, output_size):
-        super().__init__()
-        self.output_size = output_size
-
     def forward(self, input):
         return F.adaptive_avg_pool2d(input, self.output_size)
 
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
 
-
-class AdaptiveMaxPool2d(Module):
+class AdaptiveMaxPool2d(_AdaptivePoolNd):
     """Max pooling to a fixed output size (torch's adaptive windows)."""
 
     def __init__(self, output_size, return_indices=False):
-        super().__init__()
-        self.output_size = output_size
+        super().__init__(output_size)
         self.return_indices = return_indices
 
     def forward(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
 
 
 def _pair(value):
