@@ -35,6 +35,11 @@ from .ops import (  # noqa: F401
 from .ops import (  # noqa: F401  (diagonals, layout, linear algebra)
     block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
 )
+from . import return_types  # noqa: F401
+from .ops import (  # noqa: F401  (sorting, selection and scans)
+    argsort, bincount, bucketize, cummax, cummin, cumprod, kthvalue, logcumsumexp,
+    median, msort, searchsorted, sort, take, topk, unique,
+)
 from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
 from .tensor import Size, Tensor, is_tensor  # noqa: F401

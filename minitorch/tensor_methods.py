@@ -207,6 +207,24 @@ class TensorMethods:
     def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
     def count_nonzero(self, dim=None): return ops.count_nonzero(self, dim)
 
+    # ---- sorting, selection and scans ---------------------------------------------------
+    def sort(self, dim=-1, descending=False, stable=False):
+        return ops.sort(self, dim, descending, stable)
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return ops.argsort(self, dim, descending, stable)
+    def msort(self): return ops.msort(self)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
+    def kthvalue(self, k, dim=-1, keepdim=False): return ops.kthvalue(self, k, dim, keepdim)
+    def median(self, dim=None, keepdim=False): return ops.median(self, dim, keepdim)
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+    def bincount(self, weights=None, minlength=0): return ops.bincount(self, weights, minlength)
+    def take(self, index): return ops.take(self, index)
+    def cumprod(self, dim, dtype=None): return ops.cumprod(self, dim, dtype=dtype)
+    def cummax(self, dim): return ops.cummax(self, dim)
+    def cummin(self, dim): return ops.cummin(self, dim)
+    def logcumsumexp(self, dim): return ops.logcumsumexp(self, dim)
+
     # ---- shape --------------------------------------------------------------------------
     def reshape(self, *shape): return ops.reshape(self, *shape)
     def view(self, *shape):

@@ -49,5 +49,9 @@ from .unary import (  # noqa: F401
     abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
     rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
 )
+from . import lookup, scan, sorting  # noqa: F401
+from .lookup import bincount, bucketize, searchsorted, take, unique  # noqa: F401
+from .scan import cummax, cummin, cumprod, logcumsumexp  # noqa: F401
+from .sorting import argsort, kthvalue, median, msort, sort, topk  # noqa: F401
 
 subtract, multiply = sub, mul

@@ -6,33 +6,14 @@ returns; amax/amin and a full max() split it evenly over the tied elements.
 from __future__ import annotations
 
 import operator
-from collections import namedtuple
 
-from .. import backend
+from .. import backend, return_types
 from ..autograd.function import Op
 from .comparison import maximum, minimum
 from .reduce import _axes, _expand_back
 from .shape import normalize_dims
 
-class _ValuesIndices(namedtuple("_ValuesIndices", ["values", "indices"])):
-    """(values, indices) from max/min along a dim; printed like torch.return_types.max."""
-
-    __slots__ = ()
-    op_name = ""
-
-    def __repr__(self):
-        return (f"minitorch.return_types.{self.op_name}(\nvalues={self.values!r},\n"
-                f"indices={self.indices!r})")
-
-
-class _MaxResult(_ValuesIndices):
-    __slots__ = ()
-    op_name = "max"
-
-
-class _MinResult(_ValuesIndices):
-    __slots__ = ()
-    op_name = "min"
+_MaxResult, _MinResult = return_types.max, return_types.min
 
 
 class MaxMinDim(Op):
