@@ -11,6 +11,9 @@ This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...
   reduce.py      sum mean prod var std norm all any cumsum
   minmax.py      max min amax amin argmax argmin
   softmax.py     softmax log_softmax logsumexp
+  sorting.py     sort argsort msort topk kthvalue median
+  scan.py        cumprod cummax cummin logcumsumexp
+  lookup.py      searchsorted bucketize unique bincount take
   view_ops.py    narrow select movedim diagonal unfold (views)
   shape.py, indexing.py, matmul.py, and the nn ops: nn_ops.py conv.py pool.py loss.py ...
 """

@@ -97,8 +97,9 @@ class MedianAll(Op):
         xp = backend.array_module(x)
         flat = x.reshape(-1)
         n = flat.shape[0]
-        if n == 0:  # torch: NaN
-            out = xp.asarray(float("nan"), dtype=x.dtype)
+        if n == 0:  # torch: NaN; for integers the lowest value (NaN cast to an int)
+            empty = float("nan") if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
+            out = xp.asarray(empty, dtype=x.dtype)
         else:
             nans = int(xp.isnan(flat).sum()) if x.dtype.kind == "f" else 0
             out = flat[stable_argsort(flat, 0)[n - nans if nans else (n - 1) // 2]]
