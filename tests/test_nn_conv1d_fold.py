@@ -245,6 +245,114 @@ def test_pool1d_modules_match_torch(make, device):
     check_module(layer, t_layer, [x[0]], device=device)
 
 
+# ---- unfold / fold -----------------------------------------------------------------------------
+@st.composite
+def fold_cases(draw):
+    pair = st.tuples
+    kernel = draw(pair(st.integers(1, 3), st.integers(1, 3)))
+    dilation = draw(pair(st.integers(1, 2), st.integers(1, 3)))
+    padding = draw(pair(st.integers(0, 2), st.integers(0, 2)))
+    stride = draw(pair(st.integers(1, 3), st.integers(1, 2)))
+    size = draw(pair(st.integers(1, 7), st.integers(1, 7)))
+    for i in range(2):
+        assume(size[i] + 2 * padding[i] >= dilation[i] * (kernel[i] - 1) + 1)
+    # ints where torch takes an int for both axes
+    def maybe_int(v):
+        return v[0] if v[0] == v[1] and draw(st.booleans()) else v
+    return [maybe_int(v) for v in (kernel, dilation, padding, stride)], size
+
+
+def _blocks(size, kernel, dilation, padding, stride):
+    pairs = [v if isinstance(v, tuple) else (v, v) for v in (kernel, dilation, padding, stride)]
+    (k, d, p, s) = pairs
+    return [(size[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(case=fold_cases(), channels=st.integers(1, 3), batch=st.sampled_from([None, 1, 2]),
+       seed=seeds)
+def test_unfold_and_fold_match_torch(dtype, case, channels, batch, seed, device):
+    (kernel, dilation, padding, stride), size = case
+    kw = dict(dilation=dilation, padding=padding, stride=stride)
+    lead = () if batch is None else (batch,)
+    image = _rand((*lead, channels, *size), seed, dtype)
+    check_fn(lambda a: F.unfold(a, kernel, **kw), lambda a: TF.unfold(a, kernel, **kw), [image],
+             device=device, **TOL[dtype])
+    k = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    blocks = _blocks(size, kernel, dilation, padding, stride)
+    cols = _rand((*lead, channels * k[0] * k[1], blocks[0] * blocks[1]), seed + 1, dtype)
+    out = check_fn(lambda a: F.fold(a, size, kernel, **kw),
+                   lambda a: TF.fold(a, size, kernel, **kw), [cols], device=device,
+                   **TOL[dtype])
+    assert out.dtype == getattr(minitorch, dtype)
+
+
+def test_fold_of_unfold_counts_windows_and_bool(device):
+    """fold(unfold(ones)) = how many windows hold each pixel; bool folds with logical or."""
+    ones = to_mt(np.ones((1, 2, 5, 6)), device)
+    counts = F.fold(F.unfold(ones, 3, padding=1, stride=2), (5, 6), 3, padding=1, stride=2)
+    want = TF.fold(TF.unfold(torch.ones(1, 2, 5, 6, dtype=torch.float64), 3, padding=1,
+                             stride=2), (5, 6), 3, padding=1, stride=2)
+    np.testing.assert_array_equal(counts.cpu().numpy(), want.numpy())
+    bits = _rand((1, 4, 4), 0, "int64", ties=True) > 0
+    got = F.fold(to_mt(bits, device), (3, 3), 2)
+    assert got.dtype == minitorch.bool
+    np.testing.assert_array_equal(got.cpu().numpy(), TF.fold(torch.tensor(bits), (3, 3),
+                                                             2).numpy())
+    np.testing.assert_array_equal(F.unfold(to_mt(bits.reshape(1, 4, 4), device), 2)
+                                  .cpu().numpy(),
+                                  TF.unfold(torch.tensor(bits.reshape(1, 4, 4)), 2).numpy())
+    assert F.unfold(to_mt(np.zeros((0, 3, 4, 4)), device), 2).shape == (0, 12, 9)
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda m: m.Unfold(3), (2, 3, 6, 7)),
+    (lambda m: m.Unfold((2, 3), dilation=(2, 1), padding=1, stride=(1, 2)), (3, 6, 7)),
+    (lambda m: m.Fold((4, 5), 2), (2, 12, 12)),
+    (lambda m: m.Fold(output_size=4, kernel_size=(2, 3), dilation=2, padding=1, stride=2),
+     (6, 2)),
+])
+def test_fold_modules_match_torch(make, shape, device):
+    layer, t_layer = make(nn), make(torch.nn)
+    assert repr(layer) == repr(t_layer)
+    check_module(layer, t_layer, [_rand(shape, 0)], device=device)
+
+
+# ---- pixel / channel shuffle -------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", DTYPES)
+@given(factor=st.integers(1, 3), channels=st.integers(1, 3), h=st.integers(1, 4),
+       w=st.integers(1, 4), lead=st.sampled_from([(), (2,), (2, 1)]), seed=seeds)
+def test_pixel_shuffle_and_unshuffle_match_torch(dtype, factor, channels, h, w, lead, seed,
+                                                 device):
+    small = _rand((*lead, channels * factor * factor, h, w), seed, dtype)
+    out = check_fn(lambda a: F.pixel_shuffle(a, factor), lambda a: TF.pixel_shuffle(a, factor),
+                   [small], device=device)
+    big = _rand((*lead, channels, h * factor, w * factor), seed + 1, dtype)
+    check_fn(lambda a: F.pixel_unshuffle(a, factor), lambda a: TF.pixel_unshuffle(a, factor),
+             [big], device=device)
+    back = F.pixel_unshuffle(out, factor)
+    np.testing.assert_array_equal(back.detach().cpu().numpy(), small)
+
+
+@given(groups=st.integers(1, 4), per_group=st.integers(1, 3),
+       rest=st.sampled_from([(3,), (2, 3), (1, 2, 2)]), seed=seeds)
+def test_channel_shuffle_matches_torch(groups, per_group, rest, seed, device):
+    x = _rand((2, groups * per_group, *rest), seed)
+    check_fn(lambda a: F.channel_shuffle(a, groups), lambda a: TF.channel_shuffle(a, groups),
+             [x], device=device)
+    check_fn(lambda a: nn.ChannelShuffle(groups)(a),
+             lambda a: torch.nn.ChannelShuffle(groups)(a), [x], device=device)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.PixelShuffle(2), lambda m: m.PixelUnshuffle(2),
+                                  lambda m: m.ChannelShuffle(2)])
+def test_shuffle_modules_match_torch(make, device):
+    layer, t_layer = make(nn), make(torch.nn)
+    assert repr(layer) == repr(t_layer)
+    check_module(layer, t_layer, [_rand((2, 8, 4, 6), 0)], device=device)
+    check_module(layer, t_layer, [_rand((2, 8, 4, 6), 1).astype("float32")], device=device)
+
+
 # ---- errors -----------------------------------------------------------------------------------
 ERRORS = [
     # (call with lib = torch or minitorch, exception, fragment both messages contain)
@@ -425,6 +533,88 @@ ERRORS = [
      "checking arguments for adaptive_max_pool1d)"),
     (lambda L: L.nn.functional.adaptive_avg_pool2d(L.randn(2, 3, 0, 5), 2), RuntimeError,
      "with dimension 2 being empty"),
+    # unfold / fold: torch's order of checks (hyper-parameters first, then shapes)
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), 0), RuntimeError,
+     "kernel size should be greater than zero, but got kernel_height: 0 kernel_width: 0"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), 1, stride=0, dilation=0,
+                                      padding=-1),
+     RuntimeError, "dilation should be greater than zero, but got dilation_height: 0 "
+                   "dilation_width: 0"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), 1, stride=0, padding=-1),
+     RuntimeError, "padding should be non-negative, but got pad_height: -1 pad_width: -1"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), 3, stride=0), RuntimeError,
+     "stride should be greater than zero, but got stride_height: 0 stride_width: 0"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), (2, 3, 4)), RuntimeError,
+     "It is expected kernel_size equals to 2, but got size 3"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), [2]), RuntimeError,
+     "It is expected kernel_size equals to 2, but got size 1"),
+    (lambda L: L.nn.functional.unfold(L.randn(1, 2, 3, 4, 5), 3), RuntimeError,
+     "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+     "dimensions for input, but got: [1, 2, 3, 4, 5]"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 0, 6, 7), 3), RuntimeError,
+     "but got: [2, 0, 6, 7]"),
+    (lambda L: L.nn.functional.unfold(L.randn(3, 4), 3), IndexError,
+     "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+    (lambda L: L.nn.functional.unfold(L.randn(2, 3, 6, 7), 9, stride=2), RuntimeError,
+     "Given input with spatial size (6, 7), kernel_size=(9, 9), dilation=(1, 1), "
+     "padding=(0, 0), calculated shape of the array of sliding blocks as (-1, 0), but its "
+     "components must be at least one."),
+    (lambda L: L.nn.functional.unfold(L.ones(2, 3, 6, 7, dtype=L.int64), 3),
+     NotImplementedError, "\"im2col_out_cpu\" not implemented for 'Long'"),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 12), (4, 5), 2, stride=0, dilation=0,
+                                    padding=-1),
+     RuntimeError, "stride should be greater than zero, but got stride_height: 0 "
+                   "stride_width: 0"),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 12), (4, 5), 2, dilation=0, padding=-1),
+     RuntimeError, "dilation should be greater than zero"),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 12), (4, 5), 2, padding=-1),
+     RuntimeError, "padding should be non-negative, but got pad_height: -1 pad_width: -1"),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 12), (4, 5, 6), 2), RuntimeError,
+     "It is expected output_size equals to 2, but got size 3"),
+    (lambda L: L.nn.functional.fold(L.randn(12), (4, 5), 2), RuntimeError,
+     "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+     "dimensions for input, but got: [12]"),
+    (lambda L: L.nn.functional.fold(L.randn(2, 0, 12), (4, 5), 2), RuntimeError,
+     "but got: [2, 0, 12]"),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 12), (4, 5), 3), RuntimeError,
+     "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+     "got input.size(1)=12 and kernel_size=(3, 3)."),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 12), (4, 6), 2), RuntimeError,
+     "Given output_size=(4, 6), kernel_size=(2, 2), dilation=(1, 1), padding=(0, 0), "
+     "stride=(1, 1), expected size of input's dimension 2 to match the calculated number of "
+     "sliding blocks 3 * 5 = 15, but got input.size(2)=12."),
+    (lambda L: L.nn.functional.fold(L.randn(2, 12, 1), (1, 1), 2, dilation=2), RuntimeError,
+     "calculated shape of the array of sliding blocks as (-1, -1), which is too small "
+     "(non-positive)"),
+    (lambda L: L.nn.functional.fold(L.ones(2, 12, 12, dtype=L.int64), (4, 5), 2),
+     NotImplementedError, "\"col2im_out_cpu\" not implemented for 'Long'"),
+    # pixel / channel shuffle
+    (lambda L: L.nn.functional.pixel_shuffle(L.randn(8, 4), 2), RuntimeError,
+     "pixel_shuffle expects input to have at least 3 dimensions, but got input with 2 "
+     "dimension(s)"),
+    (lambda L: L.nn.functional.pixel_shuffle(L.randn(2, 8, 3, 4), 3), RuntimeError,
+     "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+     "upscale_factor, but input.size(-3)=8 is not divisible by 9"),
+    (lambda L: L.nn.functional.pixel_shuffle(L.randn(2, 8, 3, 4), 0), RuntimeError,
+     "pixel_shuffle expects a positive upscale_factor, but got 0"),
+    (lambda L: L.nn.functional.pixel_shuffle(L.randn(2, 8, 3, 4), 1.5), TypeError,
+     "pixel_shuffle(): argument 'upscale_factor' (position 2) must be int, not float"),
+    (lambda L: L.nn.functional.pixel_unshuffle(L.randn(2, 8, 3, 4), 2), RuntimeError,
+     "pixel_unshuffle expects height to be divisible by downscale_factor, but "
+     "input.size(-2)=3 is not divisible by 2"),
+    (lambda L: L.nn.functional.pixel_unshuffle(L.randn(2, 8, 4, 3), 2), RuntimeError,
+     "pixel_unshuffle expects width to be divisible by downscale_factor, but "
+     "input.size(-1)=3 is not divisible by 2"),
+    (lambda L: L.nn.functional.pixel_unshuffle(L.randn(2, 8, 4, 4), -1), RuntimeError,
+     "pixel_unshuffle expects a positive downscale_factor, but got -1"),
+    (lambda L: L.nn.functional.channel_shuffle(L.randn(2, 8), 2), RuntimeError,
+     "channel_shuffle expects input with > 2 dims, but got input with sizes [2, 8]"),
+    (lambda L: L.nn.functional.channel_shuffle(L.randn(2, 8, 3), 0), RuntimeError,
+     "Number of groups to divide channels in must be positive. Value of groups:0"),
+    (lambda L: L.nn.functional.channel_shuffle(L.randn(2, 8, 3), 3), RuntimeError,
+     "Number of channels must be divisible by groups. Got 8 channels and 3 groups."),
+    (lambda L: L.nn.functional.channel_shuffle(L.randn(2, 8, 3), 2.0), TypeError,
+     "channel_shuffle(): argument 'groups' (position 2) must be int, not float"),
 ]
 
 

@@ -32,3 +32,5 @@ from .pooling import (  # noqa: F401
 from .pooling1d import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d,
 )
+from .fold import fold, unfold  # noqa: F401
+from .shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle  # noqa: F401

@@ -29,3 +29,5 @@ from .pooling import (  # noqa: F401
     AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
     AvgPool2d, MaxPool1d, MaxPool2d, MaxUnpool2d,
 )
+from .fold import Fold, Unfold  # noqa: F401
+from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: F401
