@@ -40,6 +40,14 @@ from .ops import (  # noqa: F401  (sorting, selection and scans)
     argsort, bincount, bucketize, cummax, cummin, cumprod, kthvalue, logcumsumexp,
     median, msort, searchsorted, sort, take, topk, unique,
 )
+from .ops import (  # noqa: F401  (diagonals, layout, linear algebra)
+    addbmm, addmm, addmv, atleast_1d, atleast_2d, atleast_3d, baddbmm, block_diag,
+    broadcast_shapes, broadcast_tensors, cartesian_prod, cdist, column_stack, diag,
+    diag_embed, diff, dsplit, dstack, einsum, fliplr, flipud, ger, hsplit, hstack, kron,
+    meshgrid, mv, outer, repeat_interleave, roll, rot90, row_stack, std_mean, swapdims,
+    tensor_split, tensordot, tile, trace, tril, tril_indices, triu, triu_indices, var_mean,
+    vsplit, vstack,
+)
 from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
 from .tensor import Size, Tensor, is_tensor  # noqa: F401

@@ -291,6 +291,37 @@ class TensorMethods:
     def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
     def trace(self): return ops.trace(self)
 
+    # ---- diagonals, layout, linear algebra (ops/diag.py, layout.py, joining.py, linalg.py) --
+    def tril(self, diagonal=0): return ops.tril(self, diagonal)
+    def triu(self, diagonal=0): return ops.triu(self, diagonal)
+    def diag(self, diagonal=0): return ops.diag(self, diagonal)
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
+    def trace(self): return ops.trace(self)
+    def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
+    def tile(self, *dims):
+        return ops.tile(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+    def fliplr(self): return ops.fliplr(self)
+    def flipud(self): return ops.flipud(self)
+    def rot90(self, k=1, dims=(0, 1)): return ops.rot90(self, k, dims)
+    def swapdims(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
+    def diff(self, n=1, dim=-1, prepend=None, append=None): return ops.diff(self, n, dim, prepend, append)
+    def tensor_split(self, indices_or_sections, dim=0): return ops.tensor_split(self, indices_or_sections, dim)
+    def hsplit(self, sections): return ops.hsplit(self, sections)
+    def vsplit(self, sections): return ops.vsplit(self, sections)
+    def dsplit(self, sections): return ops.dsplit(self, sections)
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1): return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def addmv(self, mat, vec, *, beta=1, alpha=1): return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def mv(self, vec): return ops.mv(self, vec)
+    def outer(self, vec2): return ops.outer(self, vec2)
+    def ger(self, vec2): return ops.outer(self, vec2)
+    def kron(self, other): return ops.kron(self, other)
+
     # ---- in-place ----------------------------------------------------------------------
     def add_(self, other, alpha=1): return _inplace(self, ops.add, other, alpha=alpha)
     def sub_(self, other, alpha=1): return _inplace(self, ops.sub, other, alpha=alpha)

@@ -48,6 +48,22 @@ from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noq
 from .diag import (  # noqa: F401
     block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
 )
+from .diag import (  # noqa: F401
+    block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
+)
+from .einsum import einsum  # noqa: F401
+from .joining import (  # noqa: F401
+    atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit, hstack,
+    row_stack, tensor_split, vsplit, vstack,
+)
+from .layout import (  # noqa: F401
+    broadcast_shapes, broadcast_tensors, cartesian_prod, diff, fliplr, flipud, meshgrid,
+    repeat_interleave, roll, rot90, swapdims, tile,
+)
+from .linalg import (  # noqa: F401
+    addbmm, addmm, addmv, baddbmm, cdist, ger, kron, mv, outer, tensordot,
+)
+from .moments import std_mean, var_mean  # noqa: F401
 from .unary import (  # noqa: F401
     abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
     rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
