@@ -353,6 +353,55 @@ def test_shuffle_modules_match_torch(make, device):
     check_module(layer, t_layer, [_rand((2, 8, 4, 6), 1).astype("float32")], device=device)
 
 
+# ---- padding layers and F.pad's modes -----------------------------------------------------------
+PAD_LAYERS = {  # layer name -> (F.pad mode, spatial dims)
+    "ZeroPad1d": ("constant", 1), "ZeroPad2d": ("constant", 2),
+    "ConstantPad1d": ("constant", 1), "ConstantPad2d": ("constant", 2),
+    "ReflectionPad1d": ("reflect", 1), "ReflectionPad2d": ("reflect", 2),
+    "ReplicationPad1d": ("replicate", 1), "ReplicationPad2d": ("replicate", 2),
+    "CircularPad1d": ("circular", 1), "CircularPad2d": ("circular", 2),
+}
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(PAD_LAYERS))
+@given(data=st.data(), batched=st.booleans(), as_int=st.booleans(), seed=seeds)
+def test_padding_layers_match_torch(dtype, name, data, batched, as_int, seed, device):
+    mode, dims = PAD_LAYERS[name]
+    shape = data.draw(st.lists(st.integers(1, 5), min_size=dims, max_size=dims))
+    shape = ([2] if batched else []) + [3] + shape
+    # the pads torch accepts for this mode: reflect < size, circular <= size; negative
+    # pads crop (not below one element)
+    sizes = shape[::-1][:dims]
+    pads = []
+    for size in sizes:
+        hi = {"reflect": size - 1, "circular": size}.get(mode, 4)
+        b = data.draw(st.integers(-(size - 1) // 2, hi))
+        a = data.draw(st.integers(-(size - 1) // 2, hi))
+        if mode == "circular":  # torch's circular pad misbehaves wrapping past the crop
+            assume(max(b, a) <= size - max(-b, 0) - max(-a, 0))
+        pads += [b, a]
+    padding = pads[0] if as_int and len(set(pads)) == 1 and pads[0] >= 0 else tuple(pads)
+    args = (padding, 1.5) if name.startswith("Constant") else (padding,)
+    layer, t_layer = getattr(nn, name)(*args), getattr(torch.nn, name)(*args)
+    assert repr(layer) == repr(t_layer)
+    assert layer.padding == t_layer.padding
+    check_module(layer, t_layer, [_rand(shape, seed, dtype)], device=device)
+
+
+def test_pad_modes_on_integers_and_bools():
+    x = (np.arange(2 * 3 * 4).reshape(2, 3, 4) % 7 - 3).astype("int64")
+    for mode in ("reflect", "replicate", "circular", "constant"):
+        check_fn(lambda a, m=mode: F.pad(a, (2, 1), m), lambda a, m=mode: TF.pad(a, (2, 1), m),
+                 [x], grad_idx=())
+    bits = x > 0
+    for mode in ("circular", "constant"):
+        got = F.pad(to_mt(bits), (1, 2), mode)
+        assert got.dtype == minitorch.bool
+        np.testing.assert_array_equal(got.numpy(), TF.pad(torch.tensor(bits), (1, 2),
+                                                          mode).numpy())
+
+
 # ---- errors -----------------------------------------------------------------------------------
 ERRORS = [
     # (call with lib = torch or minitorch, exception, fragment both messages contain)
@@ -615,6 +664,51 @@ ERRORS = [
      "Number of channels must be divisible by groups. Got 8 channels and 3 groups."),
     (lambda L: L.nn.functional.channel_shuffle(L.randn(2, 8, 3), 2.0), TypeError,
      "channel_shuffle(): argument 'groups' (position 2) must be int, not float"),
+    # padding: F.pad's checks for reflect / replicate / circular, and the layers'
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 5), (6, 0), "circular"), RuntimeError,
+     "Padding value causes wrapping around more than once."),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 5), (-3, -3), "circular"), RuntimeError,
+     "Negative padding value is resulting in an empty dimension"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 5), (-3, -3), "replicate"), RuntimeError,
+     "input (W: 5) is too small. Calculated output W: -1"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 3, 4, 5), (-3, -3, -2, -2), "replicate"),
+     RuntimeError, "input (H: 4, W: 5 ) is too small. Calculated output H: 0 W: -1"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 5), (-1, -4), "reflect"), RuntimeError,
+     "input (W: 5) is too small. Calculated output W: 0"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 3, 4, 5), (0, 0, 4, 1), "reflect"), RuntimeError,
+     "Argument #6: Padding size should be less than the corresponding input dimension, but "
+     "got: padding (4, 1) at dimension 2 of input [1, 3, 4, 5]"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 3, 4, 5), (5, 0, 4, 0), "reflect"), RuntimeError,
+     "Argument #4: Padding size should be less than the corresponding input dimension, but "
+     "got: padding (5, 0) at dimension 3 of input [1, 3, 4, 5]"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 0, 3), (1, 1), "reflect"), RuntimeError,
+     "Expected 2D or 3D (batch mode) tensor with possibly 0 batch size and other non-zero "
+     "dimensions for input, but got: [1, 0, 3]"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 1, 0, 3), (1, 1, 1, 1), "replicate"),
+     RuntimeError, "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 3, dtype=L.bool), (1, 1), "reflect"),
+     NotImplementedError, "\"reflection_pad1d\" not implemented for 'Bool'"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 3, 3, dtype=L.bool), (1, 1, 1, 1),
+                                   "replicate"),
+     NotImplementedError, "\"replication_pad2d\" not implemented for 'Bool'"),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 3), (1, 1), "reflect", value=1.0),
+     RuntimeError, 'Padding mode "reflect" doesn\'t take in value argument'),
+    (lambda L: L.nn.functional.pad(L.zeros(1, 2, 3), (1.5, 1)), TypeError,
+     "pad(): argument 'pad' (position 2) must be tuple of ints, but found element of type "
+     "float at pos 0"),
+    (lambda L: L.nn.ReflectionPad1d(1)(L.zeros(1, 2, 3, 4)), NotImplementedError,
+     "Padding size 2 is not supported for 4D input tensor."),
+    (lambda L: L.nn.ReflectionPad1d(3)(L.zeros(1, 2, 3)), RuntimeError,
+     "Padding size should be less than the corresponding input dimension"),
+    (lambda L: L.nn.ReplicationPad2d(1)(L.zeros(3, 4)), NotImplementedError,
+     "Padding size 4 is not supported for 2D input tensor."),
+    (lambda L: L.nn.CircularPad1d(1)(L.zeros(1, 2, 3, 4)), ValueError,
+     "expected 2D or 3D input (got 4D input)"),
+    (lambda L: L.nn.CircularPad2d(1)(L.zeros(3, 4)), ValueError,
+     "expected 3D or 4D input (got 2D input)"),
+    (lambda L: L.nn.ZeroPad2d(1)(L.zeros(4)), RuntimeError,
+     "Padding length should be less than or equal to two times the input dimension but got "
+     "padding length 4 and input of dimension 1"),
 ]
 
 

@@ -95,7 +95,10 @@ def pad_index(size, before, after, mode):
     if mode == "replicate":
         return np.clip(idx, 0, size - 1)
     if mode == "circular":
-        return idx % size
+        # torch crops the negative pads first, then wraps the positive ones around what is
+        # left: pad([0, 1, 2], (-1, 2)) = [1, 2, 1, 2]
+        lo, kept = max(-before, 0), size - max(-before, 0) - max(-after, 0)
+        return lo + np.arange(-max(before, 0), kept + max(after, 0)) % max(kept, 1)
     period = 2 * (size - 1)  # reflect without repeating the edge
     idx = np.abs(idx) % period if period else np.zeros_like(idx)
     return np.where(idx >= size, period - idx, idx)

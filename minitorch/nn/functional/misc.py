@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from ... import backend, ops
+from ... import backend, dtypes, ops
 from ...ops import nn_ops, resample
 from ...tensor import Tensor
 
@@ -77,6 +77,10 @@ def pad(input, pad, mode="constant", value=None):
             "circular" (the last 1-3 dims).
         value (float): fill for "constant". Default: 0.
     """
+    for i, p in enumerate(pad):
+        if isinstance(p, bool) or not hasattr(p, "__index__"):
+            raise TypeError("pad(): argument 'pad' (position 2) must be tuple of ints, but "
+                            f"found element of type {type(p).__name__} at pos {i}")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 != 0:
         raise RuntimeError("Padding length must be divisible by 2")
@@ -98,7 +102,7 @@ def pad(input, pad, mode="constant", value=None):
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     if value is not None and value != 0:
-        raise ValueError(f'Padding mode "{mode}" doesn\'t take in value argument')
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     if not (n_pad + 1 <= input.dim() <= n_pad + 2) or n_pad > 3:
         raise NotImplementedError(
             f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
@@ -106,16 +110,57 @@ def pad(input, pad, mode="constant", value=None):
             "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
             "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
             "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode == "circular":
+        _check_circular(input, per_axis)
+    else:
+        _check_reflect_replicate(input, per_axis, n_pad, mode)
     indices = {}
     for axis, (b, a) in per_axis.items():
         size = input.shape[axis]
-        if mode == "reflect" and (b >= size or a >= size):
-            raise RuntimeError(
-                "Argument #4: Padding size should be less than the corresponding input "
-                f"dimension, but got: padding ({b}, {a}) at dimension {axis} of input "
-                f"{list(input.shape)}")
         indices[axis] = backend.move(resample.pad_index(size, b, a, mode), input.device)
     return resample.PadIndex.apply(input, indices)
+
+
+def _check_circular(input, per_axis):
+    for axis, (b, a) in per_axis.items():
+        if b > input.shape[axis] or a > input.shape[axis]:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        if input.shape[axis] + b + a < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
+
+
+def _check_reflect_replicate(input, per_axis, n_pad, mode):
+    """torch's reflection_pad{n}d / replication_pad{n}d checks, in its order."""
+    kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{n_pad}d"
+    dtypes.require_kernel(kernel, input, lambda d: d.name != "bool")
+    batched = input.dim() == n_pad + 2
+    if 0 in input.shape[1 if batched else 0:]:
+        raise RuntimeError(
+            f"Expected {n_pad + 1}D or {n_pad + 2}D (batch mode) tensor with possibly 0 batch "
+            f"size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    axes = sorted(per_axis, reverse=True)  # last dim (W) first, as torch checks
+    if mode == "reflect":
+        for i, axis in enumerate(axes):
+            b, a = per_axis[axis]
+            if b >= input.shape[axis] or a >= input.shape[axis]:
+                raise RuntimeError(
+                    f"Argument #{4 + 2 * i}: Padding size should be less than the "
+                    f"corresponding input dimension, but got: padding ({b}, {a}) at "
+                    f"dimension {axis} of input {list(input.shape)}")
+    names = "WHD"[:len(axes)]
+    sizes = [input.shape[axis] for axis in axes]
+    outs = [size + sum(per_axis[axis]) for size, axis in zip(sizes, axes)]
+    if all(o < 1 for o in outs):  # torch errs only when every padded dim is empty
+        given = ", ".join(f"{n}: {s}" for n, s in reversed(list(zip(names, sizes))))
+        calc = " ".join(f"{n}: {o}" for n, o in reversed(list(zip(names, outs))))
+        raise RuntimeError(f"input ({given}{' ' if len(axes) > 1 else ''}) is too small. "
+                           f"Calculated output {calc}")
+    if min(outs) < 0:
+        shape = list(input.shape)
+        for axis, o in zip(axes, outs):
+            shape[axis] = o
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(outs)}: "
+                           f"{shape}")
 
 
 _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")

@@ -31,3 +31,7 @@ from .pooling import (  # noqa: F401
 )
 from .fold import Fold, Unfold  # noqa: F401
 from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: F401
+from .padding import (  # noqa: F401
+    CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d,
+    ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad1d, ZeroPad2d,
+)
