@@ -113,6 +113,20 @@ def scalar_dtype(value) -> dtype:
     return get_default_dtype()
 
 
+def promote_types(type1: dtype, type2: dtype) -> dtype:
+    """torch.promote_types: the smallest dtype both convert to without leaving their
+    category; a higher category wins with its own width (int64 + float16 -> float16)."""
+    if _category(type1) != _category(type2):
+        return type1 if _category(type1) > _category(type2) else type2
+    return _BY_NP[np.promote_types(type1.np, type2.np)]
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """torch.can_cast: whether an op may write a `from_` result into a `to` tensor; casts
+    down the category order (float -> int, int -> bool) are refused."""
+    return _category(from_) <= _category(to)
+
+
 def result_type(*operands) -> dtype:
     """torch.result_type: tensors with dims win over 0-dim tensors, which win over
     Python scalars, unless the lower-priority operand is of a higher category
@@ -126,12 +140,8 @@ def result_type(*operands) -> dtype:
         cur = levels[lvl]
         if cur is None:
             levels[lvl] = d
-        elif _category(d) != _category(cur):
-            # int64 + float32 -> float32: the higher category wins with its own width
-            # (NumPy would widen to float64 here)
-            levels[lvl] = d if _category(d) > _category(cur) else cur
         else:
-            levels[lvl] = _BY_NP[np.promote_types(cur.np, d.np)]
+            levels[lvl] = promote_types(cur, d)
     result = None
     for d in levels:
         if d is None:

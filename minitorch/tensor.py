@@ -381,6 +381,12 @@ class Tensor(TensorMethods):
     def byte(self):
         return self.to(dtypes.uint8)
 
+    def char(self):
+        return self.to(dtypes.int8)
+
+    def short(self):
+        return self.to(dtypes.int16)
+
     def pin_memory(self):
         return self
 

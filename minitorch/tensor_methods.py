@@ -36,7 +36,7 @@ def _inplace(self, result_fn, *args, **kwargs):
     source = views.private_copy(self) if recording else self
     with grad_mode.set_grad_enabled(recording):
         result = result_fn(source, *args, **kwargs)
-    if result.dtype != self.dtype and not _can_cast(result.dtype, self.dtype):
+    if result.dtype != self.dtype and not dtypes.can_cast(result.dtype, self.dtype):
         raise RuntimeError(
             f"result type {dtypes.scalar_type_name(result.dtype)} can't be cast to the "
             f"desired output type {dtypes.scalar_type_name(self.dtype)}")
@@ -71,11 +71,6 @@ def _track_saved_after_inplace(node, self, result):
     elif node._saved_versions:
         node._saved_versions = tuple((self, self._version[0]) if t is result else (t, v)
                                      for t, v in node._saved_versions)
-
-
-def _can_cast(src, dst):
-    order = {"bool": 0, "uint8": 1, "int8": 1, "int16": 1, "int32": 1, "int64": 1}
-    return order.get(src.name, 2) <= order.get(dst.name, 2)
 
 
 def _fill_random(self, sample):
@@ -177,6 +172,44 @@ class TensorMethods:
     def logical_not(self): return ops.logical_not(self)
     def logical_and(self, other): return ops.logical_and(self, other)
     def logical_or(self, other): return ops.logical_or(self, other)
+
+    # ---- more elementwise math (ops/trig.py, ops/special.py, ops/rounding.py) ------------
+    def tan(self): return ops.tan(self)
+    def asin(self): return ops.asin(self)
+    def acos(self): return ops.acos(self)
+    def atan(self): return ops.atan(self)
+    def sinh(self): return ops.sinh(self)
+    def cosh(self): return ops.cosh(self)
+    def asinh(self): return ops.asinh(self)
+    def acosh(self): return ops.acosh(self)
+    def atanh(self): return ops.atanh(self)
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+    def atan2(self, other): return ops.atan2(self, other)
+    arctan2 = atan2
+    def hypot(self, other): return ops.hypot(self, other)
+    def deg2rad(self): return ops.deg2rad(self)
+    def rad2deg(self): return ops.rad2deg(self)
+    def erf(self): return ops.erf(self)
+    def erfc(self): return ops.erfc(self)
+    def erfinv(self): return ops.erfinv(self)
+    def expm1(self): return ops.expm1(self)
+    def exp2(self): return ops.exp2(self)
+    def log10(self): return ops.log10(self)
+    def xlogy(self, other): return ops.xlogy(self, other)
+    def logaddexp(self, other): return ops.logaddexp(self, other)
+    def logaddexp2(self, other): return ops.logaddexp2(self, other)
+    def float_power(self, exponent): return ops.float_power(self, exponent)
+    def trunc(self): return ops.trunc(self)
+    fix = trunc
+    def frac(self): return ops.frac(self)
+    def fmod(self, other): return ops.fmod(self, other)
+    def sgn(self): return ops.sgn(self)
+    def copysign(self, other): return ops.copysign(self, other)
+    def heaviside(self, values): return ops.heaviside(self, values)
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.nan_to_num(self, nan, posinf, neginf)
+    def clamp_min(self, min): return ops.clamp_min(self, min)
+    def clamp_max(self, max): return ops.clamp_max(self, max)
 
     # ---- matrix products --------------------------------------------------------------
     def matmul(self, other): return ops.matmul(self, other)
@@ -345,6 +378,49 @@ class TensorMethods:
         return _inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
     def scatter_add_(self, dim, index, src): return _inplace(self, ops.scatter_add, dim, index, src)
     def index_fill_(self, dim, index, value): return _inplace(self, ops.index_fill, dim, index, value)
+
+    # in-place forms of the functions in ops/trig.py, ops/special.py, ops/rounding.py
+    def tan_(self): return _inplace(self, ops.tan)
+    def asin_(self): return _inplace(self, ops.asin)
+    def acos_(self): return _inplace(self, ops.acos)
+    def atan_(self): return _inplace(self, ops.atan)
+    def sinh_(self): return _inplace(self, ops.sinh)
+    def cosh_(self): return _inplace(self, ops.cosh)
+    def asinh_(self): return _inplace(self, ops.asinh)
+    def acosh_(self): return _inplace(self, ops.acosh)
+    def atanh_(self): return _inplace(self, ops.atanh)
+    arcsin_, arccos_, arctan_ = asin_, acos_, atan_
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+    def atan2_(self, other): return _inplace(self, ops.atan2, other)
+    arctan2_ = atan2_
+    def hypot_(self, other): return _inplace(self, ops.hypot, other)
+    def deg2rad_(self): return _inplace(self, ops.deg2rad)
+    def rad2deg_(self): return _inplace(self, ops.rad2deg)
+    def erf_(self): return _inplace(self, ops.erf)
+    def erfc_(self): return _inplace(self, ops.erfc)
+    def erfinv_(self): return _inplace(self, ops.erfinv)
+    def expm1_(self): return _inplace(self, ops.expm1)
+    def exp2_(self): return _inplace(self, ops.exp2)
+    def log10_(self): return _inplace(self, ops.log10)
+    def xlogy_(self, other): return _inplace(self, ops.xlogy, other)
+    def trunc_(self): return _inplace(self, ops.trunc)
+    fix_ = trunc_
+    def frac_(self): return _inplace(self, ops.frac)
+    def fmod_(self, other): return _inplace(self, ops.fmod, other)
+    def sgn_(self): return _inplace(self, ops.sgn)
+    def copysign_(self, other): return _inplace(self, ops.copysign, other)
+    def heaviside_(self, values): return _inplace(self, ops.heaviside, values)
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return _inplace(self, ops.nan_to_num, nan, posinf, neginf)
+    def clamp_min_(self, min): return _inplace(self, ops.clamp_min, min)
+    def clamp_max_(self, max): return _inplace(self, ops.clamp_max, max)
+
+    def float_power_(self, exponent):
+        if self.dtype is not dtypes.float64:  # float_power's result is always float64
+            raise RuntimeError(
+                f"the base given to float_power_ has dtype {dtypes.scalar_type_name(self.dtype)}"
+                " but the operation's result requires dtype Double")
+        return _inplace(self, ops.float_power, exponent)
 
     def copy_(self, src, non_blocking=False):
         return _inplace(self, ops.copy_from, src)

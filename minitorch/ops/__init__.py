@@ -11,6 +11,9 @@ This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...
   reduce.py      sum mean prod var std norm all any cumsum
   minmax.py      max min amax amin argmax argmin
   softmax.py     softmax log_softmax logsumexp
+  trig.py        tan asin acos atan sinh cosh asinh acosh atanh atan2 hypot deg2rad rad2deg
+  special.py     erf erfc erfinv (error_function.py) expm1 exp2 log10 xlogy logaddexp float_power
+  rounding.py    trunc frac fmod sgn copysign heaviside nan_to_num
   sorting.py     sort argsort msort topk kthvalue median
   scan.py        cumprod cummax cummin logcumsumexp
   lookup.py      searchsorted bucketize unique bincount take
@@ -72,5 +75,14 @@ from . import lookup, scan, sorting  # noqa: F401
 from .lookup import bincount, bucketize, searchsorted, take, unique  # noqa: F401
 from .scan import cummax, cummin, cumprod, logcumsumexp  # noqa: F401
 from .sorting import argsort, kthvalue, median, msort, sort, topk  # noqa: F401
+from .comparison import clamp_max, clamp_min  # noqa: F401
+from .rounding import copysign, fix, fmod, frac, heaviside, nan_to_num, sgn, trunc  # noqa: F401
+from .special import (  # noqa: F401
+    erf, erfc, erfinv, exp2, expm1, float_power, log10, logaddexp, logaddexp2, xlogy,
+)
+from .trig import (  # noqa: F401
+    acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh,
+    atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan,
+)
 
 subtract, multiply = sub, mul

@@ -149,6 +149,24 @@ def clamp(input, min=None, max=None):
 clip = clamp
 
 
+def clamp_min(input, min):
+    """clamp(input, min=min): the gradient passes where input >= min (also at the boundary)
+    and goes to a tensor `min` where input < min."""
+    if min is None:
+        raise TypeError("clamp_min() received an invalid combination of arguments - got "
+                        "(Tensor, NoneType)")
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    """clamp(input, max=max): the gradient passes where input <= max (also at the boundary)
+    and goes to a tensor `max` where input > max."""
+    if max is None:
+        raise TypeError("clamp_max() received an invalid combination of arguments - got "
+                        "(Tensor, NoneType)")
+    return clamp(input, max=max)
+
+
 def _comparison(fn_name):
     def fn(input, other):
         (a, b), _ = promote(input, other)

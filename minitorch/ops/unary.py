@@ -31,9 +31,9 @@ class Unary(Op):
         return (cls.grad_fn(backend.array_module(grad), saved, grad),)
 
 
-def _unary(name, fn, grad_fn, doc, saves):
-    return type(name, (Unary,), {"fn": staticmethod(fn), "grad_fn": staticmethod(grad_fn),
-                                 "saves": saves, "__doc__": doc})
+def _unary(name, fn, grad_fn, doc, saves, base=Unary):
+    return type(name, (base,), {"fn": staticmethod(fn), "grad_fn": staticmethod(grad_fn),
+                                "saves": saves, "__doc__": doc})
 
 
 def _zero_grad(xp, saved, g):

@@ -1,0 +1,131 @@
+"""Special and exp/log-family functions: erf erfc erfinv, expm1 exp2 log10, xlogy,
+logaddexp logaddexp2 and float_power.
+
+The error functions themselves (Cody's approximations, on xp arrays) are in
+error_function.py; this module wraps them as differentiable ops. All functions here are
+float-valued: integer and bool inputs are computed in the default float dtype.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import backend, dtypes
+from ..autograd.function import Op
+from . import error_function
+from .arithmetic import _quiet, pow
+from .promotion import _is_tensor, _scalar_as_array, cast, promote
+from .trig import require_tensor
+from .unary import _float_unary, _unary
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+_LN2, _LN10 = math.log(2), math.log(10)
+
+# grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
+Erf = _unary("Erf", error_function.erf,
+             lambda xp, x, g: g * (_TWO_OVER_SQRT_PI * xp.exp(-x * x)),
+             "out = erf x;  d/dx = 2/sqrt(pi) exp(-x**2)", "x")
+Erfc = _unary("Erfc", error_function.erfc,
+              lambda xp, x, g: g * (-_TWO_OVER_SQRT_PI * xp.exp(-x * x)),
+              "out = erfc x = 1 - erf x, accurate in the tail;  d/dx = -2/sqrt(pi) exp(-x**2)",
+              "x")
+Erfinv = _unary("Erfinv", error_function.erfinv,
+                lambda xp, y, g: g * (0.5 * math.sqrt(math.pi)) * xp.exp(y * y),
+                "out = erfinv x (erf(out) = x);  d/dx = sqrt(pi)/2 exp(out**2)", "out")
+Expm1 = _unary("Expm1", lambda xp, x: xp.expm1(x), lambda xp, y, g: g * (y + 1),
+               "out = e**x - 1, accurate for small x;  d/dx = out + 1", "out")
+Exp2 = _unary("Exp2", lambda xp, x: xp.exp2(x), lambda xp, y, g: g * y * _LN2,
+              "out = 2**x;  d/dx = out ln 2", "out")
+Log10 = _unary("Log10", lambda xp, x: xp.log10(x), lambda xp, x, g: g / (x * _LN10),
+               "out = log10 x;  d/dx = 1/(x ln 10)", "x")
+
+erf, erfc, erfinv = (_float_unary(o) for o in (Erf, Erfc, Erfinv))
+expm1, exp2, log10 = (_float_unary(o) for o in (Expm1, Exp2, Log10))
+
+
+def _xlogy(xp, x, y):
+    """x log y, 0 where x == 0 (even for y = 0), NaN where y is NaN (torch's rule)."""
+    with _quiet(xp):
+        out = x * xp.log(y)
+    return xp.where(xp.isnan(y), y, xp.where(x == 0, 0, out)).astype(out.dtype, copy=False)
+
+
+class Xlogy(Op):
+    """out = x log y (0 where x == 0);  d/dy = x / y.
+    d/dx = log y, written xlogy(grad, y) as in torch, and 0 where x == 0 and y <= 0 (so
+    the undefined log of 0 and of negatives gives no NaN/inf at the x == 0 branch)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return _xlogy(backend.array_module(x if hasattr(x, "shape") else y), x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        grad_x = xp.where((x == 0) & (y <= 0), 0, _xlogy(xp, grad, y))
+        with _quiet(xp):
+            grad_y = grad * x / y
+        return grad_x.astype(grad.dtype, copy=False), grad_y
+
+
+def xlogy(input, other):
+    (x, y), _ = promote(input, other, to_float=True)
+    # a Python number becomes a 0-d array of the tensor's dtype: xp.log(2) would be a
+    # float64 NumPy scalar and make a float32 result float64
+    tensor = x if _is_tensor(x) else y
+    return Xlogy.apply(_scalar_as_array(x, tensor), _scalar_as_array(y, tensor))
+
+
+class LogAddExp(Op):
+    """out = log_base(base**a + base**b), base e or 2, computed as max + log1p(base**-|a-b|)
+    so it never overflows;  d/da = 1 / (1 + base**(b - a)),  d/db = 1 / (1 + base**(a - b)).
+    Where a == b is +-inf the result is that inf and the gradients are NaN (inf - inf),
+    as in torch."""
+
+    @staticmethod
+    def forward(ctx, a, b, base):
+        xp = backend.array_module(a)
+        ctx.save_for_backward(a, b)
+        ctx.base = base
+        big = xp.maximum(a, b)
+        with _quiet(xp):
+            gap = -xp.abs(a - b)
+            if base == 2:
+                out = big + xp.log1p(xp.exp2(gap)) / _LN2
+            else:
+                out = big + xp.log1p(xp.exp(gap))
+        return xp.where(xp.isinf(big) & (a == b), big, out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        power = xp.exp2 if ctx.base == 2 else xp.exp
+        with _quiet(xp):
+            return grad / (1 + power(b - a)), grad / (1 + power(a - b))
+
+
+def _logaddexp(name, base):
+    def fn(input, other):
+        require_tensor(name, other, "other", 2)
+        (a, b), _ = promote(input, other)
+        dtypes.require_kernel(name + "_cpu", a, lambda d: d.is_floating_point)
+        return LogAddExp.apply(a, b, base)
+
+    fn.__name__ = name
+    fn.__doc__ = LogAddExp.__doc__
+    return fn
+
+
+logaddexp, logaddexp2 = _logaddexp("logaddexp", math.e), _logaddexp("logaddexp2", 2)
+
+
+def float_power(input, exponent):
+    """input ** exponent computed in float64 (always: torch's float_power never rounds to
+    the inputs' dtype); the gradients are cast back to each input's dtype."""
+    if not _is_tensor(input) and not _is_tensor(exponent):
+        raise TypeError("float_power() received an invalid combination of arguments")
+    base = cast(input, dtypes.float64) if _is_tensor(input) else float(input)
+    power = cast(exponent, dtypes.float64) if _is_tensor(exponent) else float(exponent)
+    return pow(base, power)
