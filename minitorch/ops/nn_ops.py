@@ -11,47 +11,9 @@ import math
 
 from .. import backend
 from ..autograd.function import Op
+from .error_function import erf  # the exact GELU needs it: erf(xp, x)
 from .indexing import scatter_add_into
 from .unary import _sigmoid
-
-# ---- erf (for the exact GELU) ---------------------------------------------------------------
-# NumPy has no erf. These are the rational approximations of the Cephes library (ndtr.c),
-# accurate to double precision: erf(x) = x T(x^2) / U(x^2) for |x| <= 1, otherwise
-# erf(x) = 1 - erfc(x) with erfc(x) = exp(-x^2) P(|x|) / Q(|x|) (R/S beyond |x| = 8).
-_ERFC_P = (2.46196981473530512524e-10, 5.64189564831068821977e-1, 7.46321056442269912687e0,
-           4.86371970985681366614e1, 1.96520832956077098242e2, 5.26445194995477358631e2,
-           9.34528527171957607540e2, 1.02755188689515710272e3, 5.57535335369399327526e2)
-_ERFC_Q = (1.0, 1.32281951154744992508e1, 8.67072140885989742329e1, 3.54937778887819891062e2,
-           9.75708501743205489753e2, 1.82390916687909736289e3, 2.24633760818710981792e3,
-           1.65666309194161350182e3, 5.57535340817727675546e2)
-_ERFC_R = (5.64189583547755073984e-1, 1.27536670759978104416e0, 5.01905042251180477414e0,
-           6.16021097993053585195e0, 7.40974269950448939160e0, 2.97886665372100240670e0)
-_ERFC_S = (1.0, 2.26052863220117276590e0, 9.39603524938001434673e0, 1.20489539808096656605e1,
-           1.70814450747565897222e1, 9.60896809063285878198e0, 3.36907645100081516050e0)
-_ERF_T = (9.60497373987051638749e0, 9.00260197203842689217e1, 2.23200534594684319226e3,
-          7.00332514112805075473e3, 5.55923013010394962768e4)
-_ERF_U = (1.0, 3.35617141647503099647e1, 5.21357949780152679795e2, 4.59432382970980127987e3,
-          2.26290000613890934246e4, 4.92673942608635921086e4)
-
-
-def _polyval(coefs, x):
-    """Horner's rule, highest power first (Python-float coefficients keep x's dtype)."""
-    out = coefs[0] + 0 * x
-    for c in coefs[1:]:
-        out = out * x + c
-    return out
-
-
-def erf(xp, x):
-    """Elementwise error function of an xp array, to double precision."""
-    ax = xp.abs(x)
-    z = x * x
-    small = x * _polyval(_ERF_T, z) / _polyval(_ERF_U, z)
-    ax_c = xp.maximum(ax, 1.0)  # keep the unused branch finite
-    tail = xp.where(ax_c < 8.0, _polyval(_ERFC_P, ax_c) / _polyval(_ERFC_Q, ax_c),
-                    _polyval(_ERFC_R, ax_c) / _polyval(_ERFC_S, ax_c))
-    erfc = xp.exp(-ax_c * ax_c) * tail
-    return xp.where(ax <= 1.0, small, xp.sign(x) * (1.0 - erfc))
 
 
 # ---- activations ------------------------------------------------------------------------------
