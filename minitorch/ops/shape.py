@@ -9,7 +9,7 @@ import operator
 
 from .. import backend
 from ..autograd.function import Op
-from ..autograd.views import ViewOp, mark_multi_output
+from ..autograd.views import ViewOp, mark_multi_output, mark_view
 from .promotion import promote
 
 
@@ -351,6 +351,62 @@ class Slice(ViewOp):
         return (out,)
 
 
+class Split(Op):
+    """outs = the pieces x[bounds[i]:bounds[i+1]] along `axis` (views), in ONE node.
+
+    One node with many outputs, not one slice node per piece: the backward then gets
+    every piece's gradient at once and writes them side by side into one array. With a
+    node per piece, each would make its own zero array of x's full size, and summing
+    those costs pieces x size(x): quadratic for an RNN that unbinds its sequence.
+    """
+
+    squeeze = False  # Unbind: the pieces lose the split axis
+
+    @staticmethod
+    def forward(ctx, x, axis, bounds):
+        ctx.shape, ctx.dtype, ctx.axis, ctx.bounds = x.shape, x.dtype, axis, bounds
+        index = [slice(None)] * x.ndim
+        outs = []
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            index[axis] = lo if ctx.squeeze else slice(lo, hi)
+            outs.append(x[tuple(index)])
+        return tuple(outs)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        ref = next(g for g in grads if g is not None)
+        xp = backend.array_module(ref)
+        if all(g is not None for g in grads):  # the common case: one pass, no zero fill
+            joined = xp.stack(grads, ctx.axis) if ctx.squeeze else xp.concatenate(grads, ctx.axis)
+            return joined, None, None
+        out = xp.zeros(ctx.shape, dtype=ref.dtype)
+        index = [slice(None)] * len(ctx.shape)
+        for g, lo, hi in zip(grads, ctx.bounds[:-1], ctx.bounds[1:]):
+            if g is not None:  # an unused piece contributes zeros
+                index[ctx.axis] = lo if ctx.squeeze else slice(lo, hi)
+                out[tuple(index)] = g
+        return out, None, None
+
+
+class SplitWithSizes(Split):
+    """split(x, [sizes]): torch names this node SplitWithSizesBackward0."""
+
+
+class Unbind(Split):
+    squeeze = True
+
+
+def _split_views(input, op, axis, bounds):
+    """Run the split op and record each piece as a view of input (see autograd/views.py)."""
+    outs = op.apply(input, axis, bounds)
+    xp = backend.array_module(input._data)
+    for i, out in enumerate(outs):
+        if xp.may_share_memory(out._data, input._data):
+            mark_view(input, out, lambda base, i=i: op.apply(base, axis, bounds)[i], op.__name__)
+    mark_multi_output(input, outs, op.__name__)
+    return outs
+
+
 def split(input, split_size_or_sections, dim=0):
     axis = normalize_dim(dim, input.dim())
     n = input.shape[axis]
@@ -360,19 +416,18 @@ def split(input, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {n}")
         sizes = [min(size, n - lo) for lo in range(0, n, size)] if n else [0]
+        op = Split
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                 f"size at dimension {axis}), but got split_sizes={sizes}")
-    out, lo = [], 0
+        op = SplitWithSizes
+    bounds = [0]
     for s in sizes:
-        out.append(Slice.apply(input, axis, lo, lo + s))
-        lo += s
-    mark_multi_output(input, out, "Split" if isinstance(split_size_or_sections, int)
-                      else "SplitWithSizes")
-    return tuple(out)
+        bounds.append(bounds[-1] + s)
+    return _split_views(input, op, axis, tuple(bounds))
 
 
 def chunk(input, chunks, dim=0):
@@ -386,9 +441,7 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     axis = normalize_dim(dim, input.dim())
-    out = tuple(squeeze(s, axis) for s in split(input, 1, axis))
-    mark_multi_output(input, out, "Unbind")
-    return out
+    return _split_views(input, Unbind, axis, tuple(range(input.shape[axis] + 1)))
 
 
 class Flip(Op):
