@@ -33,14 +33,6 @@ from .ops import (  # noqa: F401
     transpose, true_divide, unbind, unflatten, unsqueeze, var, where,
 )
 from .ops import (  # noqa: F401  (diagonals, layout, linear algebra)
-    block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
-)
-from . import return_types  # noqa: F401
-from .ops import (  # noqa: F401  (sorting, selection and scans)
-    argsort, bincount, bucketize, cummax, cummin, cumprod, kthvalue, logcumsumexp,
-    median, msort, searchsorted, sort, take, topk, unique,
-)
-from .ops import (  # noqa: F401  (diagonals, layout, linear algebra)
     addbmm, addmm, addmv, atleast_1d, atleast_2d, atleast_3d, baddbmm, block_diag,
     broadcast_shapes, broadcast_tensors, cartesian_prod, cdist, column_stack, diag,
     diag_embed, diff, dsplit, dstack, einsum, fliplr, flipud, ger, hsplit, hstack, kron,
@@ -55,6 +47,11 @@ from .ops import (  # noqa: F401  (more elementwise math: trig.py, special.py, r
     logaddexp2, nan_to_num, rad2deg, sgn, sinh, tan, trunc, xlogy,
 )
 from .type_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: F401
+from . import return_types  # noqa: F401
+from .ops import (  # noqa: F401  (sorting, selection and scans)
+    argsort, bincount, bucketize, cummax, cummin, cumprod, kthvalue, logcumsumexp,
+    median, msort, searchsorted, sort, take, topk, unique,
+)
 from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
 from .tensor import Size, Tensor, is_tensor  # noqa: F401

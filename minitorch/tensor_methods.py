@@ -317,13 +317,6 @@ class TensorMethods:
     @property
     def mT(self): return ops.transpose(self, -2, -1)
 
-    # ---- diagonals, layout, linear algebra (ops/diag.py, layout.py, linalg.py) -----------
-    def tril(self, diagonal=0): return ops.tril(self, diagonal)
-    def triu(self, diagonal=0): return ops.triu(self, diagonal)
-    def diag(self, diagonal=0): return ops.diag(self, diagonal)
-    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
-    def trace(self): return ops.trace(self)
-
     # ---- diagonals, layout, linear algebra (ops/diag.py, layout.py, joining.py, linalg.py) --
     def tril(self, diagonal=0): return ops.tril(self, diagonal)
     def triu(self, diagonal=0): return ops.triu(self, diagonal)

@@ -18,6 +18,11 @@ This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...
   scan.py        cumprod cummax cummin logcumsumexp
   lookup.py      searchsorted bucketize unique bincount take
   view_ops.py    narrow select movedim diagonal unfold (views)
+  diag.py        tril triu diag diag_embed trace block_diag tril/triu_indices
+  linalg.py      addmm addmv mv baddbmm addbmm outer tensordot kron cdist;  einsum.py
+  layout.py      roll tile repeat_interleave flips rot90 diff meshgrid broadcast_tensors
+  joining.py     hstack vstack dstack column_stack atleast_nd tensor_split hsplit ...
+  moments.py     var_mean std_mean
   shape.py, indexing.py, matmul.py, and the nn ops: nn_ops.py conv.py pool.py loss.py ...
 """
 # ruff: noqa: I001  (the names are grouped compactly by submodule, not one per line)
@@ -28,9 +33,9 @@ from .arithmetic import (  # noqa: F401
     true_divide,
 )
 from .comparison import (  # noqa: F401
-    allclose, clamp, clip, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite,
-    isinf, isnan, le, less, less_equal, logical_and, logical_not, logical_or, logical_xor,
-    lt, maximum, minimum, ne, not_equal, where,
+    allclose, clamp, clamp_max, clamp_min, clip, eq, equal, ge, greater, greater_equal, gt,
+    isclose, isfinite, isinf, isnan, le, less, less_equal, logical_and, logical_not,
+    logical_or, logical_xor, lt, maximum, minimum, ne, not_equal, where,
 )
 from .fill import copy_from, full_like_of  # noqa: F401
 from .indexing import (  # noqa: F401
@@ -47,10 +52,11 @@ from .shape import (  # noqa: F401
     unflatten, unsqueeze, view,
 )
 from .softmax import log_softmax, logsumexp, softmax  # noqa: F401
-from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noqa: F401
-from .diag import (  # noqa: F401
-    block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
+from .unary import (  # noqa: F401
+    abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
+    rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
 )
+from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noqa: F401
 from .diag import (  # noqa: F401
     block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
 )
@@ -63,20 +69,12 @@ from .layout import (  # noqa: F401
     broadcast_shapes, broadcast_tensors, cartesian_prod, diff, fliplr, flipud, meshgrid,
     repeat_interleave, roll, rot90, swapdims, tile,
 )
-from .linalg import (  # noqa: F401
-    addbmm, addmm, addmv, baddbmm, cdist, ger, kron, mv, outer, tensordot,
-)
-from .moments import std_mean, var_mean  # noqa: F401
-from .unary import (  # noqa: F401
-    abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
-    rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
-)
-from . import lookup, scan, sorting  # noqa: F401
+from .linalg import addbmm, addmm, addmv, baddbmm, cdist, ger, kron, mv, outer, tensordot  # noqa: F401
 from .lookup import bincount, bucketize, searchsorted, take, unique  # noqa: F401
+from .moments import std_mean, var_mean  # noqa: F401
+from .rounding import copysign, fix, fmod, frac, heaviside, nan_to_num, sgn, trunc  # noqa: F401
 from .scan import cummax, cummin, cumprod, logcumsumexp  # noqa: F401
 from .sorting import argsort, kthvalue, median, msort, sort, topk  # noqa: F401
-from .comparison import clamp_max, clamp_min  # noqa: F401
-from .rounding import copysign, fix, fmod, frac, heaviside, nan_to_num, sgn, trunc  # noqa: F401
 from .special import (  # noqa: F401
     erf, erfc, erfinv, exp2, expm1, float_power, log10, logaddexp, logaddexp2, xlogy,
 )
