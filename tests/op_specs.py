@@ -558,6 +558,10 @@ spec("cat", cat_sample(), calls=("cat", "concat", "concatenate"), errors=[
     ErrorCase(S([A(np.ones((2, 3))), A(np.ones((2, 4)))], 0), RuntimeError,
               "Sizes of tensors must match except in dimension 0"),
     ErrorCase(S([], 0), ValueError, "expected a non-empty list of Tensors")])
+spec("cat", st.just(S([A(np.ones((0,))), A(np.ones((2, 3)), dtype=np.int64), A(np.ones(0))])),
+     calls=("cat",), variant="skipped_empty_still_counts")  # torch: float32, the skipped tensor counts
+spec("stack", st.just(S([A(np.ones((2, 3))), A(np.ones((2, 3)), dtype=np.int64)], dim=-1)),
+     calls=("stack",), variant="promotes")
 spec("stack", cat_sample(stack=True), errors=[
     ErrorCase(S([A(np.ones((2, 3))), A(np.ones((2, 4)))]), RuntimeError,
               "stack expects each tensor to be equal size")], calls=("stack",))

@@ -276,46 +276,75 @@ def clone(input):
     return Contiguous.apply(input, True)
 
 
+def _skipped(x, ndim):
+    """torch's legacy rule: a 1-D empty tensor in cat is skipped, whatever the other shapes."""
+    return x.shape == (0,) and ndim != 1
+
+
 class Cat(Op):
-    """out = the inputs joined along `axis`;  each input gets its slice of the gradient."""
+    """out = the inputs joined along `axis`;  each input gets its slice of the gradient.
+    (Skipped 1-D empty inputs stay inputs, so they keep their place in the graph, and get
+    an empty gradient, as in torch.)"""
 
     @staticmethod
-    def forward(ctx, axis, *xs):
+    def forward(ctx, axis, ndim, *xs):
         xp = backend.array_module(xs[0])
         ctx.axis = axis
         ctx.bounds = [0]
         for x in xs:
-            ctx.bounds.append(ctx.bounds[-1] + x.shape[axis])
-        return xp.concatenate(xs, axis=axis)
+            ctx.bounds.append(ctx.bounds[-1] + (0 if _skipped(x, ndim) else x.shape[axis]))
+        ctx.skipped = [_skipped(x, ndim) for x in xs]
+        return xp.concatenate([x for x in xs if not _skipped(x, ndim)], axis=axis)
 
     @staticmethod
     def backward(ctx, grad):
+        xp = backend.array_module(grad)
         index = [slice(None)] * grad.ndim
-        out = [None]
-        for lo, hi in zip(ctx.bounds[:-1], ctx.bounds[1:]):
+        out = [None, None]
+        for lo, hi, skipped in zip(ctx.bounds[:-1], ctx.bounds[1:], ctx.skipped):
             index[ctx.axis] = slice(lo, hi)
-            out.append(grad[tuple(index)])
+            out.append(xp.zeros(0, dtype=grad.dtype) if skipped else grad[tuple(index)])
         return tuple(out)
 
 
 def cat(tensors, dim=0):
-    tensors = [t for t in tensors if not (t.dim() == 1 and t.shape[0] == 0)] or list(tensors)
+    tensors = list(tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    tensors, _ = promote(*tensors, broadcast=False)
-    ref = tensors[0]
+    tensors, _ = promote(*tensors, broadcast=False)  # skipped ones count for the dtype too
+    kept = [t_ for t_ in tensors if t_.shape != (0,)]
+    ref = kept[0] if kept else tensors[0]
     axis = normalize_dim(dim, ref.dim())
     for i, t_ in enumerate(tensors):
+        if _skipped(t_, ref.dim()):
+            continue
         if t_.dim() != ref.dim() or any(
                 a != b for k, (a, b) in enumerate(zip(t_.shape, ref.shape)) if k != axis):
             raise RuntimeError(
                 f"Sizes of tensors must match except in dimension {axis}. Expected size "
                 f"{list(ref.shape)} but got size {list(t_.shape)} for tensor number {i} in "
                 "the list.")
-    return Cat.apply(axis, *tensors)
+    return Cat.apply(axis, ref.dim(), *tensors)
 
 
 concat = concatenate = cat
+
+
+class Stack(Op):
+    """out = the inputs stacked along a new axis;  each input gets its slice of the gradient.
+
+    One op for all inputs (not cat of unsqueezed views): DataLoader's collate stacks every
+    batch from dozens of samples, and one xp.stack is one call instead of a view op each."""
+
+    @staticmethod
+    def forward(ctx, axis, *xs):
+        ctx.axis, ctx.count = axis, len(xs)
+        return backend.array_module(xs[0]).stack(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        lead = (slice(None),) * ctx.axis
+        return (None,) + tuple(grad[lead + (i,)] for i in range(ctx.count))
 
 
 def stack(tensors, dim=0):
@@ -328,7 +357,8 @@ def stack(tensors, dim=0):
                 f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)}"
                 f" at entry 0 and {list(t_.shape)} at entry {i}")
     d = normalize_dim(dim, tensors[0].dim() + 1)
-    return cat([unsqueeze(t_, d) for t_ in tensors], d)
+    tensors, _ = promote(*tensors, broadcast=False)
+    return Stack.apply(d, *tensors)
 
 
 class Slice(ViewOp):
