@@ -12,7 +12,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import promote
 from .shape import normalize_dim
-from .view_ops import int_arg
+from .view_ops import Diagonal, diagonal_view, int_arg
 
 
 # ---- tril / triu: keep one triangle, zero the rest -----------------------------------------------
@@ -57,19 +57,8 @@ def triu(input, diagonal=0):
 
 
 # ---- diagonals ------------------------------------------------------------------------------------
-def _diagonal_positions(xp, length, offset):
-    """Row and column indices of the first `length` elements of diagonal `offset`."""
-    steps = xp.arange(length)
-    return steps + max(-offset, 0), steps + max(offset, 0)
-
-
-def _write_diagonal(out, values, offset, dim1, dim2):
-    """out's diagonal (dims dim1, dim2) = values (its last dim runs along the diagonal)."""
-    xp = backend.array_module(out)
-    inner = xp.moveaxis(out, (dim1, dim2), (-2, -1))  # a view: writes reach `out`
-    rows, cols = _diagonal_positions(xp, values.shape[-1], offset)
-    inner[..., rows, cols] = values
-
+# Both ops read and write a diagonal through view_ops.diagonal_view (the strided view that
+# `diagonal` returns), so there is one definition of where a diagonal lies.
 
 class DiagEmbed(Op):
     """out = zeros with the last dim of x on diagonal `offset` of dims (dim1, dim2);
@@ -84,30 +73,24 @@ class DiagEmbed(Op):
         for d in sorted((dim1, dim2)):
             shape.insert(d, side)
         out = xp.zeros(shape, dtype=x.dtype)
-        _write_diagonal(out, x, offset, dim1, dim2)
+        diagonal_view(out, offset, dim1, dim2)[...] = x
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        xp = backend.array_module(grad)
-        return (xp.diagonal(grad, *ctx.args).copy(),)  # NumPy's diagonal is read-only
+        return (diagonal_view(grad, *ctx.args).copy(),)
 
 
 class DiagonalCopy(Op):
     """out = diagonal `offset` of dims (dim1, dim2) as a new array (the diagonal last);
-    d/dx = zeros with grad written on that diagonal."""
+    d/dx = zeros with grad written on that diagonal, as for the `diagonal` view."""
 
     @staticmethod
     def forward(ctx, x, offset, dim1, dim2):
-        xp = backend.array_module(x)
         ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
-        return xp.diagonal(x, offset, dim1, dim2).copy()
+        return diagonal_view(x, offset, dim1, dim2).copy()
 
-    @staticmethod
-    def backward(ctx, grad):
-        out = backend.array_module(grad).zeros(ctx.shape, dtype=grad.dtype)
-        _write_diagonal(out, grad, *ctx.args)
-        return (out,)
+    backward = staticmethod(Diagonal.backward)
 
 
 def diag(input, diagonal=0):
