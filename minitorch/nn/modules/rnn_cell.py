@@ -12,6 +12,7 @@ import math
 
 from ... import dtypes
 from ...creation import empty, zeros
+from ...ops.recurrent import LSTMCell as LSTMCellOp
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -34,9 +35,7 @@ def lstm_step(gates_x, state, w_hh, b_hh, w_hr=None):
     """Gates in torch's row order i, f, g, o:  c' = f*c + i*g,  h' = o*tanh(c'),
     then h' = h' W_hr^T when the LSTM has a projection (proj_size > 0)."""
     h, c = state
-    i, f, g, o = (gates_x + F.linear(h, w_hh, b_hh)).chunk(4, 1)
-    c = F.sigmoid(f) * c + F.sigmoid(i) * F.tanh(g)
-    h = F.sigmoid(o) * F.tanh(c)
+    h, c = LSTMCellOp.apply(gates_x + F.linear(h, w_hh, b_hh), c)  # ops/recurrent.py
     if w_hr is not None:
         h = F.linear(h, w_hr)
     return h, c
