@@ -12,6 +12,7 @@ import math
 
 from ... import dtypes
 from ...creation import empty, zeros
+from ...ops.recurrent import GRUCell as GRUCellOp
 from ...ops.recurrent import LSTMCell as LSTMCellOp
 from ...tensor import Tensor
 from .. import functional as F
@@ -48,12 +49,7 @@ def gru_step(gates_x, state, w_hh, b_hh, w_hr=None):
         r = sigmoid(x_r + h_r),  z = sigmoid(x_z + h_z),  n = tanh(x_n + r * h_n),
         h' = (1 - z) * n + z * h."""
     h = state[0]
-    x_r, x_z, x_n = gates_x.chunk(3, 1)
-    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, 1)
-    r = F.sigmoid(x_r + h_r)
-    z = F.sigmoid(x_z + h_z)
-    n = F.tanh(x_n + r * h_n)
-    return (n + z * (h - n),)  # = (1 - z) * n + z * h
+    return (GRUCellOp.apply(gates_x, F.linear(h, w_hh, b_hh), h),)  # ops/recurrent.py
 
 
 # ---- the cell modules ----
