@@ -198,22 +198,21 @@ def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, 
     _compare(ours, theirs, m_in, t_in, dtype, rng, call, device)
 
 
-@pytest.mark.parametrize("which", ["h", "c"])
-def test_lstm_cell_state_modified_in_place_raises_like_torch(which):
-    """The fused LSTM step (ops/recurrent.py) saves the caller's c: changing it in place
-    before backward must raise torch's error; changing h (not needed by the step's
-    backward, only by the matmul that saved it) raises too, as in torch."""
+@pytest.mark.parametrize("kind,which", [("LSTMCell", "h"), ("LSTMCell", "c"), ("GRUCell", "h")])
+def test_cell_state_modified_in_place_raises_like_torch(kind, which):
+    """The fused steps (ops/recurrent.py) save the caller's state (LSTM's c, GRU's h):
+    changing it in place before backward must raise torch's error."""
     messages = []
     for lib in (minitorch, torch):
         lib.manual_seed(0)
-        cell = lib.nn.LSTMCell(3, 4)
-        x, h = lib.randn(2, 3), lib.randn(2, 4)
+        cell = getattr(lib.nn, kind)(3, 4)
+        x, h = lib.randn(2, 3), lib.randn(2, 4, requires_grad=True)
         c = lib.randn(2, 4, requires_grad=True)
         h2, c2 = h * 1, c * 1
-        out = cell(x, (h2, c2))
+        out = cell(x, (h2, c2)) if kind == "LSTMCell" else (cell(x, h2),)
         (h2 if which == "h" else c2).mul_(2)
         with pytest.raises(RuntimeError) as info:
-            (out[0].sum() + out[1].sum()).backward()
+            sum(o.sum() for o in out).backward()
         messages.append(str(info.value).split(": [")[0])  # the tails word the tensor
     assert messages[0].endswith("has been modified by an inplace operation")  # differently
     assert messages[0] == messages[1]
