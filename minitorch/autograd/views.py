@@ -48,13 +48,15 @@ class ViewOp(Op):
     @classmethod
     def apply(cls, x, *args, **kwargs):
         out = super().apply(x, *args, **kwargs)
-        if backend.array_module(x._data).may_share_memory(out._data, x._data):
-            mark_view(x, out, lambda base: cls.apply(base, *args, **kwargs), cls.__name__)
+        mark_view(x, out, lambda base: cls.apply(base, *args, **kwargs), cls.__name__)
         return out
 
 
 def mark_view(source, out, replay, op_name):
-    """Record `out = replay(source)` as a view of source's base."""
+    """Record `out = replay(source)` as a view of source's base, if it is one: a reshape
+    may copy, and an empty result shares no memory (then out is a tensor of its own)."""
+    if not backend.array_module(source._data).may_share_memory(out._data, source._data):
+        return
     if source._base is None:
         base, view_fn = source, replay
     else:

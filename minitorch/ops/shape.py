@@ -290,11 +290,12 @@ class Cat(Op):
     def forward(ctx, axis, ndim, *xs):
         xp = backend.array_module(xs[0])
         ctx.axis = axis
-        ctx.bounds = [0]
-        for x in xs:
-            ctx.bounds.append(ctx.bounds[-1] + (0 if _skipped(x, ndim) else x.shape[axis]))
         ctx.skipped = [_skipped(x, ndim) for x in xs]
-        return xp.concatenate([x for x in xs if not _skipped(x, ndim)], axis=axis)
+        ctx.bounds = [0]
+        for x, skipped in zip(xs, ctx.skipped):
+            ctx.bounds.append(ctx.bounds[-1] + (0 if skipped else x.shape[axis]))
+        return xp.concatenate([x for x, skipped in zip(xs, ctx.skipped) if not skipped],
+                              axis=axis)
 
     @staticmethod
     def backward(ctx, grad):
@@ -394,7 +395,7 @@ class Split(Op):
 
     @staticmethod
     def forward(ctx, x, axis, bounds):
-        ctx.shape, ctx.dtype, ctx.axis, ctx.bounds = x.shape, x.dtype, axis, bounds
+        ctx.shape, ctx.axis, ctx.bounds = x.shape, axis, bounds
         index = [slice(None)] * x.ndim
         outs = []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -429,10 +430,8 @@ class Unbind(Split):
 def _split_views(input, op, axis, bounds):
     """Run the split op and record each piece as a view of input (see autograd/views.py)."""
     outs = op.apply(input, axis, bounds)
-    xp = backend.array_module(input._data)
     for i, out in enumerate(outs):
-        if xp.may_share_memory(out._data, input._data):
-            mark_view(input, out, lambda base, i=i: op.apply(base, axis, bounds)[i], op.__name__)
+        mark_view(input, out, lambda base, i=i: op.apply(base, axis, bounds)[i], op.__name__)
     mark_multi_output(input, outs, op.__name__)
     return outs
 
