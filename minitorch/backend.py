@@ -9,6 +9,7 @@ CuPy is imported lazily, the first time a CUDA device is asked for, so
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
@@ -137,10 +138,87 @@ def scatter_add(target, index, values):
     return target
 
 
+def as_strided(array, shape, strides, writeable=True):
+    """A view of `array`'s memory with the given shape and byte strides.
+
+    NumPy can mark the view read-only (`writeable=False`), which guards views whose
+    elements overlap in memory against writes; CuPy's `as_strided` has no such flag (its
+    arrays are always writable), so there the caller's discipline is the only guard.
+    """
+    if array_module(array) is np:
+        return np.lib.stride_tricks.as_strided(array, shape, strides,
+                                               writeable=writeable and array.flags.writeable)
+    return array_module(array).lib.stride_tricks.as_strided(array, shape, strides)
+
+
+def may_be_true(mask):
+    """False only when `mask` is known to be all False without a device sync: `mask.any()`
+    for a NumPy array; always True for a CuPy one (reading its value would stall the GPU).
+    For skipping work that is rarely needed (the NaN fix-ups of max-pool) on the CPU,
+    while the GPU does it unconditionally."""
+    return bool(mask.any()) if array_module(mask) is np else True
+
+
+def ignore_float_errors(xp):
+    """A context in which NumPy computes inf/NaN silently, as torch does (a division by
+    zero gives inf, not a RuntimeWarning). CuPy never warns and has no `errstate`, so on
+    the GPU it is a no-op."""
+    if xp is np:
+        return np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+    return contextlib.nullcontext()
+
+
 def device_of(array) -> device:
     if isinstance(array, np.ndarray) or _cupy is None or not isinstance(array, _cupy.ndarray):
         return CPU
     return device("cuda", array.device.id)
+
+
+# ---- value checks that don't stop the GPU (torch's device-side asserts) ----------------------
+#
+# Some errors depend on a tensor's values: a class index out of range in nll_loss, a
+# probability outside [0, 1] in binary_cross_entropy. On the CPU they are found at once.
+# On a GPU, looking at the values means copying them to the host and waiting for every
+# queued kernel: a sync per call that stalls the training loop. torch checks on the
+# device instead (CUDA_KERNEL_ASSERT) and the error surfaces at the host's next wait. So
+# do we: `check_values` keeps the device flag `bad.any()` (no transfer) and the next copy
+# to the host (`.item()`, `.cpu()`, `.tolist()`, ...) fetches the flags with its own data
+# and raises the first failed check.
+_failed_checks = {}   # message -> (0-d device bool flag, exception type)
+
+
+def check_values(bad, error_type, message, exact_message=None):
+    """Raise error_type(message) if any element of the bool array `bad` is True: at
+    once for a NumPy array, at the next device-to-host copy for a CuPy one.
+
+    `exact_message()`, if given, names the bad value (torch's CPU message); it is only
+    called on the host, where looking at the values costs nothing."""
+    if array_module(bad) is np:
+        if bad.any():
+            raise error_type(exact_message() if exact_message else message)
+        return
+    flag = bad.any()
+    if message in _failed_checks:  # one flag per kind of check, however many steps run
+        flag = flag | _failed_checks[message][0]
+    _failed_checks[message] = (flag, error_type)
+
+
+def _to_host(array):
+    """`array.get()`, with the pending device checks' flags fetched in the same copy (one
+    host sync, not one per check), raising the first that failed."""
+    if not _failed_checks:
+        return array.get()
+    cp = array_module(array)
+    checks = list(_failed_checks.items())
+    _failed_checks.clear()
+    flags = cp.stack([flag for _, (flag, _) in checks]).astype(cp.uint8)
+    data = cp.ascontiguousarray(array).reshape(-1).view(cp.uint8)
+    host = cp.concatenate([flags, data]).get()
+    for (message, (_, error_type)), failed in zip(checks, host[: len(checks)]):
+        if failed:
+            raise error_type(message + " (found by a check on the GPU, reported at the "
+                             "first copy to the host after it)")
+    return host[len(checks):].view(array.dtype).reshape(array.shape)
 
 
 def move(array, dev: device):
@@ -148,7 +226,7 @@ def move(array, dev: device):
     if dev.type == "cpu":
         if isinstance(array, np.ndarray):
             return array
-        return array.get() if hasattr(array, "get") else np.asarray(array)
+        return _to_host(array) if hasattr(array, "get") else np.asarray(array)
     cp = require_cupy()
     if isinstance(array, cp.ndarray) and array.device.id == (dev.index or 0):
         return array

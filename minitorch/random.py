@@ -48,14 +48,34 @@ class Generator:
 
 default_generator = Generator()
 
+# The seed CuPy's generator still has to get. `manual_seed` usually runs before anything
+# touches the GPU (seed, build the model, then `.to("cuda")`), when CuPy may not even be
+# imported yet; the seed waits here and is applied by the first draw on a GPU.
+_cuda_seed_pending = None
+
 
 def manual_seed(seed):
-    """Seed the global generator (and CuPy's, if CUDA is in use). Returns the generator."""
+    """Seed the global generator and CuPy's (now, or at its first use). Returns the
+    generator."""
+    global _cuda_seed_pending
     seed = int(seed)
     default_generator.manual_seed(seed)
     if backend._cupy is not None:
         backend._cupy.random.seed(seed)
+        _cuda_seed_pending = None
+    else:
+        _cuda_seed_pending = seed
     return default_generator
+
+
+def _cuda_random():
+    """cupy.random, seeded with the last manual_seed if that came before CuPy loaded."""
+    global _cuda_seed_pending
+    cp = backend.require_cupy()
+    if _cuda_seed_pending is not None:
+        cp.random.seed(_cuda_seed_pending)
+        _cuda_seed_pending = None
+    return cp.random
 
 
 seed = default_generator.seed
@@ -81,8 +101,7 @@ def uniform(shape, low, high, dtype, device, generator=None):
     """An xp array of U[low, high) samples in `dtype` on `device`."""
     shape = tuple(shape)
     if device.type == "cuda" and generator is None:
-        cp = backend.require_cupy()
-        return cp.random.uniform(low, high, shape).astype(dtype.np, copy=False)
+        return _cuda_random().uniform(low, high, shape).astype(dtype.np, copy=False)
     sample = _rng(generator).random(shape, dtype=np.float64 if dtype.np != np.float32
                                     else np.float32)
     out = (sample * (high - low) + low).astype(dtype.np, copy=False)
@@ -92,8 +111,7 @@ def uniform(shape, low, high, dtype, device, generator=None):
 def normal(shape, mean, std, dtype, device, generator=None):
     shape = tuple(shape)
     if device.type == "cuda" and generator is None:
-        cp = backend.require_cupy()
-        return cp.random.normal(mean, std, shape).astype(dtype.np, copy=False)
+        return _cuda_random().normal(mean, std, shape).astype(dtype.np, copy=False)
     dt = np.float32 if dtype.np == np.float32 else np.float64
     out = (_rng(generator).standard_normal(shape, dtype=dt) * std + mean).astype(dtype.np,
                                                                                 copy=False)
@@ -103,12 +121,11 @@ def normal(shape, mean, std, dtype, device, generator=None):
 def integers(shape, low, high, device, generator=None, dtype=np.int64):
     shape = tuple(shape)
     if device.type == "cuda" and generator is None:
-        cp = backend.require_cupy()
-        return cp.random.randint(low, high, shape).astype(dtype, copy=False)
+        return _cuda_random().randint(low, high, shape).astype(dtype, copy=False)
     return backend.move(_rng(generator).integers(low, high, shape).astype(dtype), device)
 
 
 def permutation(n, device, generator=None):
     if device.type == "cuda" and generator is None:
-        return backend.require_cupy().random.permutation(n).astype("int64")
+        return _cuda_random().permutation(n).astype("int64")
     return backend.move(_rng(generator).permutation(n).astype(np.int64), device)

@@ -60,3 +60,44 @@ def test_the_check_sees_every_import_form(tmp_path):
     sample.write_text("import os\nimport numpy as np\ndef f():\n    from numpy.linalg import norm\n"
                       "from . import numpy_like\n")
     assert imports_numpy(sample) == [2, 4]
+
+
+# NumPy features CuPy lacks, each of which once broke the GPU path while every CPU test
+# passed. backend.py wraps each of them once (as_strided, ignore_float_errors); anywhere
+# else they are banned. (name, what it is, the way to write it)
+CUPY_LACKS = [
+    ("stride_tricks", "xp.lib.stride_tricks.as_strided (CuPy's takes no `writeable=`)",
+     "backend.as_strided(array, shape, strides, writeable=...)"),
+    ("errstate", "xp.errstate (CuPy has no errstate)", "backend.ignore_float_errors(xp)"),
+    ("seterr", "np.seterr (global, and CuPy has none)", "backend.ignore_float_errors(xp)"),
+]
+
+
+def cupy_incompatible_uses(path):
+    """(line, name) of every attribute access named in CUPY_LACKS."""
+    banned = {name for name, _, _ in CUPY_LACKS}
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Attribute) and node.attr in banned:
+            found.append((node.lineno, node.attr))
+    return sorted(found)
+
+
+def all_package_files():
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.name != "backend.py")
+
+
+@pytest.mark.parametrize("path", all_package_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_numpy_only_feature_outside_backend(path):
+    hints = {name: (what, fix) for name, what, fix in CUPY_LACKS}
+    problems = [f"line {line}: {hints[name][0]}; use {hints[name][1]}"
+                for line, name in cupy_incompatible_uses(path)]
+    assert not problems, f"minitorch/{path.relative_to(PACKAGE)}: " + "; ".join(problems)
+
+
+def test_the_ban_sees_attributes_and_keywords(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("with xp.errstate(divide='ignore'):\n    pass\n"
+                      "v = xp.lib.stride_tricks.as_strided(a, s, t,\n    writeable=False)\n"
+                      "errstate = 1\n")
+    assert cupy_incompatible_uses(sample) == [(1, "errstate"), (3, "stride_tricks")]

@@ -143,7 +143,7 @@ def _record(node, inputs, outputs, out_tensors):
             t._output_nr = i
 
 
-def _check_devices(tensors):
+def check_devices(tensors):
     kinds = {type(t._data) for t in tensors}
     if len(kinds) == 1 and backend.np.ndarray in kinds:
         return backend.CPU  # the common case, decided without building device objects
@@ -175,7 +175,7 @@ class Op(_Node):
     def apply(cls, *inputs, **kwargs):
         Tensor = tensor_module.Tensor
         tensors = [x for x in inputs if isinstance(x, Tensor)]
-        dev = _check_devices(tensors) if len(tensors) > 1 else (
+        dev = check_devices(tensors) if len(tensors) > 1 else (
             tensors[0].device if tensors else backend.CPU)
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         requires_grad = grad_mode._enabled and any(t.requires_grad for t in tensors)
@@ -234,7 +234,7 @@ class Function(_Node):
     def apply(cls, *inputs, **kwargs):
         Tensor = tensor_module.Tensor
         tensors = [x for x in inputs if isinstance(x, Tensor)]
-        dev = _check_devices(tensors) if tensors else backend.CPU
+        dev = check_devices(tensors) if tensors else backend.CPU
         requires_grad = grad_mode._enabled and any(t.requires_grad for t in tensors)
         ctx = cls()
         ctx.needs_input_grad = tuple(

@@ -1,7 +1,6 @@
 """Arithmetic: add, sub, mul, div (and its rounding modes), remainder, pow, lerp."""
 from __future__ import annotations
 
-import contextlib
 
 from .. import backend, dtypes
 from ..autograd.function import Op
@@ -132,7 +131,7 @@ class Pow(Op):
         xp = backend.array_module(grad)
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = grad_b = None
-        with _quiet(xp):  # 0 ** negative = inf and log(0) are expected (torch gives them too)
+        with backend.ignore_float_errors(xp):  # 0 ** negative = inf and log(0) are expected (torch gives them too)
             if need_a:
                 if isinstance(b, (int, float)):
                     grad_a = grad * b * a ** (b - 1) if b != 0 else grad * 0
@@ -155,13 +154,6 @@ def _int_power(xp, a, b):
     sign_of_minus_one = xp.where(b % 2 == 0, 1, -1)
     small = xp.where(a == 1, 1, xp.where(a == -1, sign_of_minus_one, 0))
     return xp.where(negative, small, out).astype(out.dtype)
-
-
-def _quiet(xp):
-    """Silence NumPy's divide/invalid warnings where inf/NaN are expected and masked
-    (CuPy never warns and has no errstate)."""
-    return xp.errstate(divide="ignore", invalid="ignore") if hasattr(xp, "errstate") \
-        else contextlib.nullcontext()
 
 
 class Lerp(Op):

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .. import backend
+
 
 class Geometry(NamedTuple):
     """Sizes of one conv/pool problem (see the Notation above) and its flat buffer.
@@ -139,8 +141,7 @@ def column_view(flat, g, writeable=False):
     step_c, step_n, one = flat.strides
     shape = (g.C, g.KH, g.KW, flat.shape[1], g.OH, g.OWC)
     strides = (step_c, g.DH * g.WR * one, g.DW * one, step_n, g.SH * g.WR * one, g.SW * one)
-    xp = _xp(flat)
-    return xp.lib.stride_tricks.as_strided(flat, shape, strides, writeable=writeable)
+    return backend.as_strided(flat, shape, strides, writeable=writeable)
 
 
 def im2col(flat, g, out):
@@ -161,8 +162,3 @@ def col2im(cols, g, flat):
             view[:, kh, kw] += cols[:, kh, kw]
     return flat
 
-
-def _xp(array):
-    from .. import backend
-
-    return backend.array_module(array)

@@ -137,14 +137,21 @@ def _check_basic_bounds(shape, index):
         dim += 1
 
 
+def _dims_indexed(item):
+    """How many dims of the tensor an index item consumes: a bool mask its own ndim,
+    None none, anything else one."""
+    if item is None or item is Ellipsis:
+        return 0
+    return item.ndim if getattr(item, "dtype", None) == bool else 1
+
+
 def _check_advanced_bounds(shape, idx, xp):
     dim = 0
     for i in idx:
         if i is None:
             continue
-        if i is Ellipsis:
-            dim = len(shape) - sum(1 for j in idx if j is not None and j is not Ellipsis
-                                   and not (hasattr(j, "dtype") and j.dtype == bool))
+        if i is Ellipsis:  # it covers the dims the items after it don't
+            dim = len(shape) - sum(_dims_indexed(j) for j in idx[idx.index(Ellipsis) + 1:])
             continue
         if hasattr(i, "dtype") and i.dtype == bool:
             if tuple(i.shape) != tuple(shape[dim:dim + i.ndim]):

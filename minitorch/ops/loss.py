@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from .. import backend
 from ..autograd.function import Op
-from .arithmetic import _quiet
 
 
 def _rows_first(x, target):
@@ -27,10 +26,14 @@ def _rows_back(grad2d, shape):
     return xp.moveaxis(grad2d.reshape(moved), -1, 1)
 
 
-def _target_weights(xp, target, weight, ignore_index, dtype):
-    """(valid mask, safe target indices, per-row weight w_t)."""
+def _target_weights(xp, target, weight, ignore_index, dtype, classes):
+    """(valid mask, safe target indices, per-row weight w_t).
+
+    `safe` is always a real class index: ignored targets read class 0 (weighted by 0),
+    and so do out-of-range ones, which nn.functional has already reported on the CPU
+    and will report at the next sync on a GPU (reading past the row there is undefined)."""
     valid = target != ignore_index
-    safe = xp.where(valid, target, 0)
+    safe = xp.where(valid & (target >= 0) & (target < classes), target, 0)
     w_t = weight[safe] * valid if weight is not None else valid.astype(dtype)
     return valid, safe, w_t
 
@@ -39,7 +42,7 @@ def _reduce(xp, loss, reduction, denom):
     if reduction == "none":
         return loss
     total = loss.sum()
-    with _quiet(xp):  # every target ignored: 0 / 0 = nan, like torch
+    with backend.ignore_float_errors(xp):  # every target ignored: 0 / 0 = nan, like torch
         return xp.asarray(total / denom if reduction == "mean" else total, dtype=loss.dtype)
 
 
@@ -65,7 +68,7 @@ class CrossEntropy(Op):
         m, c = x.shape
         shifted = x - x.max(axis=1, keepdims=True) if m else x
         logp = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
-        valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype)
+        valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype, c)
         rows = xp.arange(m)
         loss = -logp[rows, safe] * w_t
         if label_smoothing > 0:
@@ -104,7 +107,7 @@ class NLLLoss(Op):
     def forward(ctx, input, target, weight, ignore_index, reduction):
         xp = backend.array_module(input)
         x, t = _rows_first(input, target)
-        _valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype)
+        _valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype, x.shape[1])
         loss = -x[xp.arange(x.shape[0]), safe] * w_t
         denom = w_t.sum()
         ctx.save_for_backward(safe, w_t)
@@ -132,7 +135,7 @@ class BinaryCrossEntropy(Op):
     @staticmethod
     def forward(ctx, x, t):
         xp = backend.array_module(x)
-        with _quiet(xp):  # log(0) = -inf is expected here and clamped
+        with backend.ignore_float_errors(xp):  # log(0) = -inf is expected here and clamped
             log_x = xp.maximum(xp.log(x), -100.0)
             log_1mx = xp.maximum(xp.log1p(-x), -100.0)
         ctx.save_for_backward(x, t)
@@ -144,7 +147,7 @@ class BinaryCrossEntropy(Op):
         xp = backend.array_module(x)
         need = ctx.needs_input_grad
         grad_x = grad * (x - t) / xp.maximum((1 - x) * x, 1e-12) if need[0] else None
-        with _quiet(xp):
+        with backend.ignore_float_errors(xp):
             grad_t = grad * (xp.log1p(-x) - xp.log(x)) if need[1] else None
         return grad_x, grad_t
 

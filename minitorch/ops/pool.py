@@ -162,7 +162,7 @@ def first_max_tap(x_pad, best, g, xp, out):
         arg += missed_all
     if best.dtype.kind == "f":
         is_nan = xp.isnan(best)
-        if is_nan.any():
+        if backend.may_be_true(is_nan):
             for k, tap in enumerate(taps):
                 arg[...] = xp.where(is_nan & xp.isnan(x_pad[window(g, *tap)]), k, arg)
     return arg

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .. import backend, dtypes
 from ..autograd.function import Op
-from .arithmetic import _quiet
 from .promotion import cast
 from .shape import normalize_dims
 
@@ -106,7 +105,7 @@ class Var(Op):
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdim, ctx.all_dims = axes, keepdim, all_dims
         ctx.dof = _count(x.shape, axes) - correction
-        with _quiet(xp):
+        with backend.ignore_float_errors(xp):
             return (centered * centered).sum(axis=axes, keepdims=keepdim) / max(
                 ctx.dof, 0)
 
@@ -115,7 +114,7 @@ class Var(Op):
         (centered,) = ctx.saved_tensors
         xp = backend.array_module(grad)
         g = _expand_back(grad, ctx.axes, ctx.keepdim)
-        with _quiet(xp):  # inf * 0 = NaN is the intended result at dof == 0
+        with backend.ignore_float_errors(xp):  # inf * 0 = NaN is the intended result at dof == 0
             if ctx.all_dims and ctx.dof <= 0:
                 return (g * xp.where(centered == 0, float("nan"), float("inf")).astype(g.dtype),)
             return (g * centered * (2.0 / ctx.dof if ctx.dof else float("inf")),)
@@ -135,7 +134,7 @@ class Std(Op):
     @staticmethod
     def backward(ctx, grad):
         xp = backend.array_module(grad)
-        with _quiet(xp):
+        with backend.ignore_float_errors(xp):
             grad_var = xp.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype)
         return Var.backward(ctx, grad_var)
 

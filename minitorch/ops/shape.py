@@ -63,22 +63,68 @@ def infer_shape(shape, numel):
     return shape
 
 
+def view_strides(old_shape, old_strides, new_shape):
+    """Strides (in elements) that show memory laid out as (old_shape, old_strides) with
+    new_shape, or None when no such strides exist and the data would have to be copied.
+
+    torch's rule (`computeStride` in ATen): the old dims split into chunks that are
+    contiguous with each other; each chunk must be made of whole new dims.
+    """
+    if not old_shape:
+        return (1,) * len(new_shape)
+    numel = 1
+    for n in old_shape:
+        numel *= n
+    if numel == 0:  # no memory to walk: any strides do; torch's are the contiguous ones
+        if tuple(old_shape) == tuple(new_shape):
+            return tuple(old_strides)
+        strides, step = [], 1
+        for n in reversed(new_shape):
+            strides.append(step)
+            step *= max(n, 1)
+        return tuple(reversed(strides))
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    chunk_base_stride = old_strides[-1]
+    tensor_numel = view_numel = 1
+    for tensor_d in range(len(old_shape) - 1, -1, -1):
+        tensor_numel *= old_shape[tensor_d]
+        # a chunk ends where the next-outer dim does not continue it in memory
+        if tensor_d == 0 or (old_shape[tensor_d - 1] != 1 and
+                             old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new_strides[view_d] = view_numel * chunk_base_stride
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base_stride = old_strides[tensor_d - 1]
+                tensor_numel = view_numel = 1
+    return tuple(new_strides) if view_d == -1 else None
+
+
 class Reshape(ViewOp):
-    """out = x with a new shape (same elements in row-major order)."""
+    """out = x with a new shape (same elements in row-major order).
+
+    `view` (must_view) never copies: it shows the same memory with new strides, or raises
+    torch's error. Asking the array library is not enough: NumPy's `reshape(copy=False)`
+    refuses to copy, but CuPy's reshape silently copies, and writes to a copy never
+    reach the base."""
 
     @staticmethod
     def forward(ctx, x, shape, must_view):
         ctx.shape = x.shape
-        xp = backend.array_module(x)
-        if must_view and xp.__name__ == "numpy":  # NumPy can refuse to copy; CuPy can't
-            try:
-                return xp.reshape(x, shape, copy=False)
-            except ValueError:
-                raise RuntimeError(
-                    "view size is not compatible with input tensor's size and stride (at "
-                    "least one dimension spans across two contiguous subspaces). Use "
-                    ".reshape(...) instead.") from None
-        return x.reshape(shape)
+        if not must_view or x.flags.c_contiguous:  # a contiguous reshape is always a view
+            return x.reshape(shape)
+        item = x.itemsize
+        strides = view_strides(x.shape, [s // item for s in x.strides], shape)
+        if strides is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at "
+                "least one dimension spans across two contiguous subspaces). Use "
+                ".reshape(...) instead.")
+        return backend.as_strided(x, shape, [s * item for s in strides])
 
     @staticmethod
     def backward(ctx, grad):

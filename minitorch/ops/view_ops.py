@@ -29,9 +29,9 @@ def int_arg(value, fn, name):
 
 
 def strided_view(array, shape, strides):
-    """A writable view of `array`'s memory with the given shape and (byte) strides.
-    CuPy's as_strided takes no `writeable`; NumPy's default keeps the input's."""
-    return backend.array_module(array).lib.stride_tricks.as_strided(array, shape, strides)
+    """A view of `array`'s memory with the given shape and (byte) strides, writable
+    where `array` is."""
+    return backend.as_strided(array, shape, strides)
 
 
 # ---- narrow: a slice of length `length` ------------------------------------------------------

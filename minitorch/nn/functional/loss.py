@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ... import dtypes, ops
+from ... import backend, dtypes, ops
 from ...ops import loss as loss_ops
 from ...ops import nn_ops
 from ._validate import require_tensor
@@ -162,8 +162,9 @@ def _check_class_target(input, target, weight):
 def _check_target_range(target, classes, ignore_index):
     t = target._data
     bad = ((t < 0) | (t >= classes)) & (t != ignore_index)
-    if bool(bad.any()):
-        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    backend.check_values(bad, IndexError,
+                         f"Target out of bounds: a class index is < 0 or >= {classes}",
+                         lambda: f"Target {int(t[bad][0])} is out of bounds.")
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -255,8 +256,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          "the same size.")
     _require_floating("binary_cross_entropy", input)
     data = input._data
-    if data.size and bool(((data < 0) | (data > 1)).any()):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    backend.check_values((data < 0) | (data > 1), RuntimeError,
+                         "all elements of input should be between 0 and 1")
     loss = loss_ops.BinaryCrossEntropy.apply(input, _same_dtype(input, target))
     if weight is not None:
         loss = loss * weight.expand(loss.shape)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ... import dtypes, ops
 from ...autograd import grad_mode
+from ...autograd.function import check_devices
 from ...ops import nn_ops
 from ._validate import require_tensor
 from .misc import pad
@@ -45,6 +46,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                     ("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != channels:
             raise RuntimeError(f"{name} should contain {channels} elements not {t.numel()}")
+    # the running statistics reach the op as raw arrays, so the op's own device check
+    # can't see them: check them here (a CPU buffer beside a CUDA input is a common slip)
+    check_devices([t for t in (input, running_mean, running_var, weight, bias)
+                   if t is not None])
     if training:
         _verify_batch_size(input.shape)
     if not training and (running_mean is None or running_var is None):
