@@ -16,7 +16,14 @@ Two on-disk formats:
   like ``torch.load`` since torch 2.6.
 
 Writes to a path are atomic: a temporary file in the same directory is written, flushed,
-fsync'ed and then renamed over the target, so a crash leaves the old file intact.
+fsync'ed and then renamed over the target, so a crash leaves the old file intact. The
+temporary file is named ``.{target}.{pid}.{random}.tmp``; it is removed on any exception,
+and one left by a killed process (its pid no longer runs) is removed by the next save to
+the same target.
+
+Reading never trusts the file: the safetensors layout is checked against safetensors'
+own rules and the structure against a closed set of node kinds (serialization_format.py),
+and every refusal is a RuntimeError that names the file and the rule it breaks.
 """
 from __future__ import annotations
 
@@ -24,7 +31,10 @@ import io
 import json
 import os
 import pickle
-import tempfile
+import re
+import secrets
+import threading
+import zipfile
 from collections import OrderedDict
 
 import numpy as np
@@ -32,11 +42,12 @@ import numpy as np
 from . import backend
 from .serialization_format import (
     STRUCTURE_KEY,
+    BadStructure,
+    CorruptFile,
     NotStateDict,
     decode,
     encode,
-    parse_header,
-    read_array,
+    read_safetensors,
     write_safetensors,
 )
 from .tensor import Tensor
@@ -87,10 +98,10 @@ def _write(f, writer):
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):  # torch's check; mkstemp would name our temp file
+    if not os.path.isdir(directory):  # torch's check, before we create anything
         raise RuntimeError(f"Parent directory {os.path.dirname(path)} does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
+    _remove_stale_temp_files(directory, os.path.basename(path))
+    fd, tmp = _create_temp_file(directory, os.path.basename(path))
     try:
         with os.fdopen(fd, "wb") as out:
             writer(out)
@@ -103,13 +114,69 @@ def _write(f, writer):
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # KeyboardInterrupt too: never leave a half-written file behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    finally:
+        with _IN_FLIGHT_LOCK:
+            _IN_FLIGHT.discard(tmp)
     _fsync_directory(directory)
+
+
+# temp files this process is writing now (another thread may be saving to the same path)
+_IN_FLIGHT = set()
+_IN_FLIGHT_LOCK = threading.Lock()
+
+
+def _create_temp_file(directory, target):
+    while True:
+        tmp = os.path.join(directory, f".{target}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        with _IN_FLIGHT_LOCK:
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            _IN_FLIGHT.add(tmp)
+        return fd, tmp
+
+
+def _remove_stale_temp_files(directory, target):
+    """Delete temp files of `target` left by a killed save: their process is gone."""
+    pattern = re.compile(re.escape(f".{target}.") + r"([1-9][0-9]{0,9})\.[0-9a-f]{8}\.tmp")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for entry in names:
+        match = pattern.fullmatch(entry)
+        if match is None:
+            continue
+        tmp, pid = os.path.join(directory, entry), int(match.group(1))
+        with _IN_FLIGHT_LOCK:
+            if pid == os.getpid():
+                stale = tmp not in _IN_FLIGHT
+            else:
+                stale = not _process_running(pid)
+            if stale:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+
+def _process_running(pid):
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):  # another user's process, or unsure
+        return True
+    return True
 
 
 def _fsync_directory(directory):
@@ -145,6 +212,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     Returns:
         The saved object, with tensors on the requested device.
 
+    Raises:
+        RuntimeError: the file is damaged or in another format (a torch.save zip or
+            legacy pickle, a NumPy file); the message names the file and the rule it
+            breaks. The file is checked in full before anything is returned.
+
     >>> model.load_state_dict(minitorch.load("model.pt", map_location="cpu"))
     """
     data, name = _read_all(f)
@@ -152,23 +224,60 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         if weights_only:
             raise pickle.UnpicklingError(_WEIGHTS_ONLY_HELP.format(path=name))
         return _unpickle(data[len(MAGIC):], map_location, pickle_module, pickle_load_args)
-    if data.startswith(b"PK\x03\x04"):
-        raise RuntimeError(
-            f"{name} looks like a PyTorch zip checkpoint (torch.save); minitorch cannot read "
-            "that format. In PyTorch, re-save the weights with safetensors "
-            "(safetensors.torch.save_file(model.state_dict(), path)) and load that file.")
-    header, body_start = parse_header(data, name)
-    meta = header.pop("__metadata__", None) or {}
-    arrays = {key: read_array(data, body_start, key, info, name)
-              for key, info in header.items()}
+    foreign = _foreign_format(data)
+    if foreign is not None:
+        raise CorruptFile(f"{name} {foreign}")
+    arrays, meta = read_safetensors(data, name)
     mapper = _Mapper(map_location)
     if STRUCTURE_KEY not in meta:  # a plain safetensors file: a flat dict of tensors
         return OrderedDict((k, mapper(Tensor._wrap(a), "cpu")) for k, a in arrays.items())
     try:
         structure = json.loads(meta[STRUCTURE_KEY])
         return decode(structure, arrays, mapper)
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise RuntimeError(f"{name}: corrupt minitorch structure metadata ({exc})") from None
+    except (BadStructure, ValueError, RecursionError) as exc:  # json's errors are ValueErrors
+        raise CorruptFile(f"{name}: corrupt minitorch structure metadata: "
+                          f"{str(exc)[:200]}") from None
+
+
+# torch.save's format before 1.6: a pickle (protocol 2) of this magic number comes first
+_LEGACY_TORCH_MAGIC = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little")
+_SAFETENSORS_HELP = (
+    "minitorch.load reads minitorch checkpoints and safetensors files only. In PyTorch, "
+    "re-save the weights with safetensors (safetensors.torch.save_file(model.state_dict(), "
+    "path)) and load that file.")
+
+
+def _foreign_format(data):
+    """Say what a file in another known format is (None: treat it as safetensors)."""
+    if data.startswith(_LEGACY_TORCH_MAGIC):
+        return ("is a PyTorch checkpoint in the legacy (pre-1.6, non-zip) torch.save "
+                "format, a pickle that can run code when loaded. " + _SAFETENSORS_HELP)
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        names = _zip_names(data)
+        if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
+            return ("looks like a PyTorch zip checkpoint (torch.save); minitorch cannot "
+                    "read that format. " + _SAFETENSORS_HELP)
+        if names and all(n.endswith(".npy") for n in names):
+            return "is a NumPy .npz archive: read it with numpy.load."
+        return "is a zip archive, not a minitorch checkpoint or safetensors file."
+    if data.startswith(b"\x93NUMPY"):
+        return "is a NumPy .npy file: read it with numpy.load."
+    # a pickle starts with PROTO (0x80) and the protocol; as a safetensors header length
+    # those bytes are only plausible in a file at least that long
+    if len(data) >= 8 and data[0] == 0x80 and 2 <= data[1] <= 5 \
+            and int.from_bytes(data[:8], "little") > len(data) - 8:
+        return ("is a Python pickle (e.g. torch.save with an old format, or pickle.dump), "
+                "which can run code when loaded and which minitorch.load does not read. "
+                + _SAFETENSORS_HELP)
+    return None
+
+
+def _zip_names(data):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.namelist()
+    except Exception:  # noqa: BLE001 (only naming the format: a broken zip is still a zip)
+        return []
 
 
 def _read_all(f):

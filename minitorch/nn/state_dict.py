@@ -5,6 +5,7 @@ memory with the parameters and persistent buffers, exactly like torch.
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
@@ -23,6 +24,15 @@ def typename(obj):
         module = type(obj).__module__ or ""
         qualname = type(obj).__qualname__
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
+
+
+# (parameter, value) copies that load_state_dict makes only once every key has validated
+_PENDING_COPIES = contextvars.ContextVar("minitorch_pending_state_copies", default=None)
+
+
+def _copy_into(param, value):
+    with grad_mode.no_grad():
+        param.copy_(value)
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -93,13 +103,20 @@ class StateDictMixin:
                     f"from checkpoint, the shape in current model is {param.shape}.")
                 continue
             try:
-                with grad_mode.no_grad():
-                    param.copy_(value)
+                # cast and move now, so that the deferred copy_ below cannot fail
+                if value.dtype != param.dtype or value.device != param.device:
+                    value = value.to(device=param.device, dtype=param.dtype)
             except Exception as ex:  # noqa: BLE001 (torch reports any copy error)
                 error_msgs.append(
                     f'While copying the parameter named "{key}", whose dimensions in the '
                     f"model are {param.size()} and whose dimensions in the checkpoint are "
                     f"{value.size()}, an exception occurred : {ex.args}.")
+                continue
+            pending = _PENDING_COPIES.get()
+            if pending is None:  # called on its own, outside load_state_dict: copy now
+                _copy_into(param, value)
+            else:
+                pending.append((param, value))
         if strict:
             for key in state_dict:
                 if not key.startswith(prefix):
@@ -123,7 +140,13 @@ class StateDictMixin:
             NamedTuple ``(missing_keys, unexpected_keys)``.
 
         Raises:
-            RuntimeError: listing missing/unexpected keys and size mismatches.
+            RuntimeError: listing missing/unexpected keys and size mismatches (torch's
+                type and message).
+
+        Unlike torch, a load is all-or-nothing: every key is validated (shapes, types,
+        missing and unexpected keys under `strict`) before any value is copied, so a load
+        that raises leaves every parameter and buffer as it was. torch copies each
+        matching key as it goes and can leave a model half-loaded.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -142,7 +165,12 @@ class StateDictMixin:
                                    if k.startswith(child_prefix)}
                     load(child, child_state, child_prefix)
 
-        load(self, state_dict)
+        pending = []
+        token = _PENDING_COPIES.set(pending)
+        try:
+            load(self, state_dict)
+        finally:
+            _PENDING_COPIES.reset(token)
         if strict:
             if unexpected_keys:
                 error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
@@ -153,4 +181,6 @@ class StateDictMixin:
         if error_msgs:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
                 type(self).__name__, "\n\t".join(error_msgs)))
+        for param, value in pending:
+            _copy_into(param, value)
         return _IncompatibleKeys(missing_keys, unexpected_keys)

@@ -206,6 +206,13 @@ class Optimizer:
 
         Buffers are copied and cast to their parameter's device and (floating) dtype;
         'step' is kept as it is. Hyperparameters come from the saved groups.
+
+        All-or-nothing (torch's errors, stricter timing): the saved groups are checked
+        against `param_groups` and the new state is built in full before anything is
+        assigned, so a load that raises leaves the optimizer as it was.
+
+        Raises:
+            ValueError: the group count or a group's size differs (torch's messages).
         """
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
@@ -223,10 +230,16 @@ class Optimizer:
                 state[param] = _cast_state(param, value)
             else:
                 state[key] = value
+        for key, param_state in list(state.items()):  # __setstate__'s step fix, done early
+            if isinstance(param_state, dict) and "step" in param_state \
+                    and not isinstance(param_state["step"], Tensor):
+                step = _step_tensor(float(param_state["step"]))
+                state[key] = {**param_state, "step": step}  # the caller's dict stays as is
         for group, saved in zip(groups, saved_groups):
             saved["params"] = group["params"]
             if "param_names" in group and "param_names" not in saved:
                 saved["param_names"] = group["param_names"]
+        # nothing has changed until here: everything that can raise has run
         self.__setstate__({"state": state, "param_groups": saved_groups})
 
 

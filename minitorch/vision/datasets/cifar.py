@@ -11,8 +11,10 @@ label range) is checked on load; MD5 sums are checked only when downloading.
 """
 from __future__ import annotations
 
+import io
 import os
 import pickle
+import struct
 
 import numpy as np
 from PIL import Image
@@ -33,13 +35,29 @@ def _safe_dtype(*args):
     return dtype
 
 
+class _NdarrayType:
+    """Stands in for `numpy.ndarray` while unpickling: only `_safe_reconstruct` accepts
+    it, so a file cannot call `ndarray(shape)` itself (e.g. to allocate terabytes)."""
+
+    def __new__(cls, *args, **kwargs):
+        raise pickle.UnpicklingError("a CIFAR batch may not construct numpy.ndarray "
+                                     "directly")
+
+
+def _safe_reconstruct(subtype, shape, typecode):
+    # numpy pickles an array as _reconstruct(ndarray, (0,), b'b') followed by its state
+    if subtype is not _NdarrayType or tuple(shape) != (0,):
+        raise pickle.UnpicklingError("a CIFAR batch may only hold plain numpy arrays")
+    return _reconstruct(np.ndarray, (0,), typecode)
+
+
 class _RestrictedUnpickler(pickle.Unpickler):
     """Unpickle only plain containers and numpy arrays (what CIFAR batches hold)."""
 
     _ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
-        ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
-        ("numpy", "ndarray"): np.ndarray,
+        ("numpy.core.multiarray", "_reconstruct"): _safe_reconstruct,
+        ("numpy._core.multiarray", "_reconstruct"): _safe_reconstruct,
+        ("numpy", "ndarray"): _NdarrayType,
         ("numpy", "dtype"): _safe_dtype,
     }
 
@@ -56,15 +74,21 @@ class _RestrictedUnpickler(pickle.Unpickler):
 
 
 def load_batch(path):
-    """Read one CIFAR pickle batch as a dict with str keys (restricted unpickling)."""
+    """Read one CIFAR pickle batch as a dict with str keys (restricted unpickling).
+
+    A corrupt or tampered file raises RuntimeError naming the file, whatever part of
+    the pickle machinery noticed (the unpickler raises a dozen exception types).
+    """
     with open(path, "rb") as f:
-        try:
-            entry = _RestrictedUnpickler(f, encoding="latin1").load()
-        except pickle.UnpicklingError as exc:
-            raise RuntimeError(f"{path}: {exc}") from None
-        except (EOFError, ValueError, TypeError, IndexError, KeyError) as exc:
-            raise RuntimeError(f"{path} is not a valid CIFAR pickle batch "
-                               f"({type(exc).__name__}: {exc})") from None
+        data = f.read()  # a bad length field then reads past the end, not a huge read()
+    try:
+        entry = _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+    except pickle.UnpicklingError as exc:
+        raise RuntimeError(f"{path}: {exc}") from None
+    except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            OverflowError, RecursionError, struct.error) as exc:
+        raise RuntimeError(f"{path} is not a valid CIFAR pickle batch "
+                           f"({type(exc).__name__}: {exc})") from None
     if not isinstance(entry, dict):
         raise RuntimeError(f"{path}: expected a pickled dict, got {type(entry).__name__}")
     return {(k.decode("latin1") if isinstance(k, bytes) else k): v for k, v in entry.items()}
@@ -144,13 +168,16 @@ class CIFAR10(VisionDataset):
                    if isinstance(data, np.ndarray) else type(data).__name__)
             raise RuntimeError(f"{path}: 'data' must be a uint8 array of shape (N, 3072), "
                                f"got {got}")
-        if not isinstance(labels, (list, np.ndarray)) or len(labels) != len(data):
+        is_sequence = isinstance(labels, list) or (isinstance(labels, np.ndarray)
+                                                   and labels.ndim == 1)
+        if not is_sequence or len(labels) != len(data):
             raise RuntimeError(f"{path}: '{self.labels_key}' must be a list of "
                                f"{len(data)} labels, got {type(labels).__name__}"
-                               + (f" of length {len(labels)}" if labels is not None else ""))
+                               + (f" of length {len(labels)}" if is_sequence else ""))
+        if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                   and 0 <= v < self.num_classes for v in labels):
+            raise RuntimeError(f"{path}: labels must be integers in [0, {self.num_classes})")
         labels = [int(v) for v in labels]
-        if any(not 0 <= v < self.num_classes for v in labels):
-            raise RuntimeError(f"{path}: labels must lie in [0, {self.num_classes})")
         return data, labels
 
     def _load_meta(self):

@@ -61,10 +61,21 @@ def make_dataset(directory, class_to_idx, extensions=None, is_valid_file=None,
 
 
 def pil_loader(path):
-    """Open an image file as an RGB PIL image (the file is closed afterwards)."""
+    """Open an image file as an RGB PIL image (the file is closed afterwards).
+
+    A corrupt image raises OSError naming the file (PIL's own errors are OSError,
+    SyntaxError, ValueError, struct.error, ... and often name no file); the original
+    error stays attached as the cause.
+    """
     with open(path, "rb") as f:
-        img = Image.open(f)
-        return img.convert("RGB")
+        try:
+            img = Image.open(f)
+            return img.convert("RGB")
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 (PIL's decoders raise many types)
+            raise OSError(f"cannot read the image file {path!r}: "
+                          f"{type(exc).__name__}: {exc}") from exc
 
 
 default_loader = pil_loader

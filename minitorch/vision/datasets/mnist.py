@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
+import math
 import os
 import struct
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -22,22 +24,34 @@ from . import _download
 from .vision import VisionDataset
 
 _IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_MAX_DIMS = 32  # NumPy 1's limit (NumPy 2 allows 64); MNIST files have 1 or 3
 
 
 def read_idx(path):
-    """Read an IDX file (optionally gzipped) into a native-endian numpy array."""
+    """Read an IDX file (optionally gzipped) into a native-endian numpy array.
+
+    A corrupt file raises RuntimeError naming the file: a bad gzip stream, an unknown
+    type byte, more dimensions than NumPy allows, or a size that does not match the
+    header (counted in Python ints, so a huge shape cannot wrap round to the file size).
+    """
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
+    try:
+        with opener(path, "rb") as f:
+            data = f.read()
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise RuntimeError(f"{path} is not a valid gzip file ({exc})") from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _IDX_TYPES:
         raise RuntimeError(f"{path} is not an IDX file (first bytes {data[:4].hex()}; "
                            "expected 00 00 <type> <ndim>)")
     ndim = data[3]
+    if ndim > _MAX_DIMS:
+        raise RuntimeError(f"{path}: the IDX header says {ndim} dimensions; at most "
+                           f"{_MAX_DIMS} are supported")
     if len(data) < 4 + 4 * ndim:
         raise RuntimeError(f"{path}: truncated IDX header")
     shape = struct.unpack(f">{ndim}I", data[4:4 + 4 * ndim])
     dtype = np.dtype(_IDX_TYPES[data[2]])
-    expected = 4 + 4 * ndim + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = 4 + 4 * ndim + math.prod(shape) * dtype.itemsize
     if len(data) != expected:
         raise RuntimeError(f"{path}: the IDX header says shape {list(shape)} "
                            f"({expected} bytes) but the file has {len(data)} bytes")
@@ -116,15 +130,21 @@ class MNIST(_DigitImages):
         if download:
             self.download()
         prefix = "train" if train else "t10k"
-        images = read_idx(self._find(f"{prefix}-images-idx3-ubyte"))
-        labels = read_idx(self._find(f"{prefix}-labels-idx1-ubyte"))
-        if images.ndim != 3 or images.dtype != np.uint8 or labels.ndim != 1:
-            raise RuntimeError(f"{self.raw_folder}: expected uint8 images of shape "
-                               f"(N, H, W) and labels of shape (N,), got {images.dtype} "
-                               f"{images.shape} and {labels.dtype} {labels.shape}")
+        images_path = self._find(f"{prefix}-images-idx3-ubyte")
+        labels_path = self._find(f"{prefix}-labels-idx1-ubyte")
+        images, labels = read_idx(images_path), read_idx(labels_path)
+        if images.ndim != 3 or images.dtype != np.uint8:
+            raise RuntimeError(f"{images_path}: expected uint8 images of shape (N, H, W), "
+                               f"got {images.dtype} {images.shape}")
+        if labels.ndim != 1 or labels.dtype.kind not in "iu":
+            raise RuntimeError(f"{labels_path}: expected integer labels of shape (N,), got "
+                               f"{labels.dtype} {labels.shape}")
         if len(images) != len(labels):
-            raise RuntimeError(f"{self.raw_folder}: {len(images)} images but "
-                               f"{len(labels)} labels")
+            raise RuntimeError(f"{images_path} holds {len(images)} images but "
+                               f"{labels_path} holds {len(labels)} labels")
+        if labels.size and not 0 <= labels.min() <= labels.max() < len(self.classes):
+            raise RuntimeError(f"{labels_path}: labels must lie in [0, {len(self.classes)}), "
+                               f"found {labels.min()} to {labels.max()}")
         self._set_arrays(images, labels)
 
     @property
