@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from . import autograd, backend, cuda, dtypes, nn, ops, optim, utils, vision  # noqa: F401
 from . import random as random  # noqa: F401
+from . import accelerator, backends  # noqa: F401
 from . import version as version  # noqa: F401
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
@@ -55,6 +56,8 @@ from .ops import (  # noqa: F401  (sorting, selection and scans)
 from .serialization import load, save  # noqa: F401
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state  # noqa: F401,E501
 from .tensor import Size, Tensor, is_tensor  # noqa: F401
+from .tensor_repr import set_printoptions  # noqa: F401
+from .threads import get_num_threads, set_num_threads  # noqa: F401
 
 from .version import __version__  # noqa: E402,F401
 

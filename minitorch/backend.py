@@ -294,6 +294,25 @@ def cpu_threads() -> int:
     return _thread_count
 
 
+def set_cpu_threads(count: int) -> None:
+    """From now on, split batch-parallel ops into `count` parts (`set_num_threads`).
+    The pool is swapped under the lock a parallel section holds, so no running op
+    submits work to a pool being shut down."""
+    global _thread_count, _pool
+    pool = ThreadPoolExecutor(count - 1, thread_name_prefix="minitorch-cpu") \
+        if count > 1 else None
+    with _parallel_lock:
+        old_pool, _pool, _thread_count = _pool, pool, count
+    if old_pool is not None:
+        old_pool.shutdown(wait=False)
+
+
+def configured_cpu_threads():
+    """The parts batch-parallel ops use, or None before the first op decided it (asking
+    must not start the pool, which pins the BLAS to one thread as a side effect)."""
+    return _thread_count
+
+
 # Small memory-bound kernels run faster on one thread: the handoff to the pool (~60 us)
 # and a second core that is often busy on a loaded machine cost more than the half they
 # save. Max-pool 2x2 on (50, 16, 28, 28), 627K numbers: 0.97 ms split in two vs 0.82 ms

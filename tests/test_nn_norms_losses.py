@@ -292,6 +292,9 @@ def test_instance_norm_functional_matches_torch(dtype, batch, channels, length, 
     var = rng.uniform(0.5, 2, channels).astype(dtype)
     w, b = _data((channels,), seed + 1, dtype), _data((channels,), seed + 2, dtype)
     bufs = {lib: (lib.tensor(mean), lib.tensor(var)) for lib in (minitorch, torch)}
+    # the running statistics live on the input's device (a CPU buffer beside a CUDA input
+    # raises, as in torch)
+    bufs[minitorch] = tuple(t.to(device) for t in bufs[minitorch])
     grad_idx = (0, 1, 2) if weighted else (0,)
 
     def call(lib, fn, a, wt, bs):

@@ -1,11 +1,13 @@
-"""torch.nn: Module, Parameter, the layers, `functional` and `init`.
+"""torch.nn: Module, Parameter, the layers, `functional`, `init` and `parallel`.
 
 Every layer class defined in nn/modules/ (and listed in nn/modules/__init__.py) is
 re-exported here, so `nn.Linear`, `nn.Conv2d`, ... work as in torch.
 """
 from . import functional as functional
 from . import init as init
+from . import parallel as parallel
 from . import utils as utils
 from .module import Module as Module
 from .modules import *  # every layer class
+from .parallel import DataParallel as DataParallel
 from .parameter import Parameter as Parameter

@@ -1,7 +1,7 @@
-"""`minitorch.vision`: torchvision's twin (datasets, transforms, utils).
+"""`minitorch.vision`: torchvision's twin (datasets, models, ops, transforms, utils).
 
     from minitorch.vision import datasets, transforms
 """
-from . import datasets, transforms, utils
+from . import datasets, models, ops, transforms, utils
 
-__all__ = ["datasets", "transforms", "utils"]
+__all__ = ["datasets", "models", "ops", "transforms", "utils"]
