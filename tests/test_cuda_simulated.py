@@ -134,3 +134,47 @@ def test_examples_train_on_cuda_as_on_the_cpu(program, args):
     cpu = losses_printed(program, "cpu", *args)
     cuda = losses_printed(program, "cuda", *args)
     assert cuda == pytest.approx(cpu, abs=2e-4)
+
+
+needs_cuda = pytest.mark.skipif(not minitorch.cuda.is_available(),
+                                reason="CuPy sees no GPU (the simulated CuPy counts as one)")
+
+
+@needs_cuda
+def test_cuda_running_stats_on_the_cpu_raise():
+    x = minitorch.randn(4, 3, 5).to("cuda")
+    mean, var = minitorch.zeros(3), minitorch.ones(3)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        nn.functional.batch_norm(x, mean, var, training=True)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        nn.functional.instance_norm(x, mean, var, use_input_stats=True)
+
+
+@needs_cuda
+def test_cuda_view_shares_memory_or_raises_like_torch():
+    """CuPy's reshape copies where it must; view() must write through or refuse."""
+    base = minitorch.zeros(2, 3).to("cuda")
+    flat = base.view(6)
+    flat[4] = 7.0
+    assert base.cpu().tolist() == [[0.0, 0.0, 0.0], [0.0, 7.0, 0.0]]
+    col = base.t()[1:]           # non-contiguous, but (2, 2) -> (4,) can't be a view
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        col.view(4)
+    rows = base.t().view(3, 1, 2)  # splitting a dim keeps a strided view: allowed
+    rows[2, 0, 0] = 5.0
+    assert base.cpu()[0, 2].item() == 5.0
+
+
+@needs_cuda
+def test_cuda_manual_seed_before_cupy_loads_is_reproducible():
+    """torch.manual_seed(0) seeds every device: a seed set before the model moves to the
+    GPU (before CuPy is even imported) must fix the GPU's dropout masks too."""
+    program = ("import minitorch as torch\n"
+               "torch.manual_seed(0)\n"
+               "x = torch.ones(1000).to('cuda')\n"
+               "print(torch.nn.functional.dropout(x, 0.5).sum().item())\n")
+    env = dict(os.environ)
+    runs = [subprocess.run([sys.executable, "-c", program], env=env, cwd=ROOT,
+                           capture_output=True, text=True, timeout=120) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
