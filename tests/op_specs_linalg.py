@@ -465,7 +465,10 @@ spec("tensordot", tensordot_sample(), calls=("tensordot",), tol32=(1e-4, 1e-5), 
 @st.composite
 def kron_sample(draw):
     kinds = draw(st.sampled_from([("normal", "normal"), ("normal", "int64"), ("int64", "int64")]))
-    return S(*(draw(arrays(draw(maybe_empty_shapes(0, 3, 3)), k)) for k in kinds))
+    # torch 2.13's kron views its inputs and raises "view size is not compatible" for
+    # some non-contiguous layouts (a torch bug: ours computes them), so draw contiguous
+    return S(*(draw(arrays(draw(maybe_empty_shapes(0, 3, 3)), k, layouts=False))
+               for k in kinds))
 
 
 spec("kron", kron_sample())
