@@ -1,7 +1,8 @@
 """Shared test setup: hypothesis profiles and the device list.
 
 Profiles: `ci` (default; derandomized so CI is reproducible, no deadline because
-timings on shared runners vary) and `thorough` (many more examples, for local runs:
+timings on shared runners vary), `simulated-gpu` (fewer examples, for .ci/run's
+simulated-GPU pass) and `thorough` (many more examples, for local runs:
 `HYPOTHESIS_PROFILE=thorough pytest`).
 """
 import os
@@ -30,6 +31,12 @@ settings.register_profile(
     "thorough", max_examples=300, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture])
+# The simulated-GPU pass of .ci/run (`-k cuda` under ../shared/simcupy): the same op code
+# as the CPU pass, which already explores shapes and values with 25 examples per test;
+# here the question is whether each code path runs on CuPy, and 10 examples answer it at
+# 40 % of the time (every simulated CuPy call is checked and wrapped, ~5x slower).
+settings.register_profile(
+    "simulated-gpu", parent=settings.get_profile("ci"), max_examples=10)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEVICES = ["cpu"] + (["cuda"] if minitorch.cuda.is_available() else [])
