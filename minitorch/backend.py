@@ -125,6 +125,11 @@ def array_module(array):
     return _cupy if isinstance(array, _cupy.ndarray) else np
 
 
+def on_cpu(array) -> bool:
+    """True for a NumPy array: where a CuPy-only kernel must not run."""
+    return array_module(array) is np
+
+
 def scatter_add(target, index, values):
     """target[index] += values, where repeated indices accumulate (a plain
     `target[index] += values` would keep only one of them): NumPy's `add.at`, CuPy's

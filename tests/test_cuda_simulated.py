@@ -178,3 +178,32 @@ def test_cuda_manual_seed_before_cupy_loads_is_reproducible():
                            capture_output=True, text=True, timeout=120) for _ in range(2)]
     assert all(r.returncode == 0 for r in runs), runs[0].stderr
     assert runs[0].stdout == runs[1].stdout
+
+
+@needs_cuda
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cuda_fused_cross_entropy_gradient_equals_its_numpy_twin_and_torch(reduction):
+    """ops/_cross_entropy_cuda.py (one kernel) against loss.CrossEntropy.backward's array
+    code (its twin, run on the CPU) and torch: (N, C, H) logits, class weights,
+    ignore_index and a random upstream gradient."""
+    import numpy as np
+    import torch
+
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal((3, 5, 4))
+    target = rng.integers(0, 5, (3, 4)).astype(np.uint8)
+    target[0, 1] = 2
+    weight = rng.uniform(0.5, 2, 5)
+    upstream = rng.standard_normal((3, 4) if reduction == "none" else ())
+
+    def input_grad(lib, device):
+        x = lib.tensor(logits, requires_grad=True)
+        loss = lib.nn.functional.cross_entropy(
+            x.to(device), lib.tensor(target).long().to(device), lib.tensor(weight).to(device),
+            ignore_index=2, reduction=reduction)
+        loss.backward(lib.tensor(upstream).to(device))
+        return x.grad.cpu().numpy()
+
+    on_gpu, twin = input_grad(minitorch, "cuda"), input_grad(minitorch, "cpu")
+    np.testing.assert_allclose(on_gpu, twin, rtol=1e-14, atol=1e-16)
+    np.testing.assert_allclose(on_gpu, input_grad(torch, "cpu"), rtol=1e-10, atol=1e-14)
