@@ -13,6 +13,10 @@ import minitorch
 from minitorch import tensor_repr
 
 
+# for tests/test_op_registry.py: the public names these tests compare with torch
+COVERED = {"set_printoptions"}
+
+
 @pytest.fixture(autouse=True)
 def _restore_defaults():
     yield
