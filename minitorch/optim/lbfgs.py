@@ -198,6 +198,12 @@ class LBFGS(Optimizer):
 
     def step(self, closure):
         """Run up to max_iter L-BFGS iterations; returns the loss of the first evaluation."""
+        # a diverging problem overflows to inf/NaN, which torch computes silently; NumPy
+        # would warn at each of the curvature and line-search products below
+        with backend.ignore_float_errors(backend.np):
+            return self._iterate(closure)
+
+    def _iterate(self, closure):
         user_closure = closure
 
         def closure():  # the model's forward and backward need grad mode, even in no_grad

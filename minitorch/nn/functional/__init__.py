@@ -9,6 +9,7 @@ from .activation import (  # noqa: F401
     sigmoid, silu, softmax, softmin, softplus, softshrink, softsign, tanh, tanhshrink,
     threshold,
 )
+from .attention import scaled_dot_product_attention  # noqa: F401
 from .distance import cosine_similarity, pairwise_distance  # noqa: F401
 from .dropout import dropout, dropout1d, dropout2d, dropout3d  # noqa: F401
 from .linear import bilinear, linear  # noqa: F401
