@@ -58,6 +58,11 @@ from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, s
 from .tensor import Size, Tensor, is_tensor  # noqa: F401
 from .tensor_repr import set_printoptions  # noqa: F401
 from .threads import get_num_threads, set_num_threads  # noqa: F401
+from .determinism import (  # noqa: F401
+    are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
+    is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+    use_deterministic_algorithms,
+)
 
 from .version import __version__  # noqa: E402,F401
 

@@ -1,50 +1,57 @@
-"""Making tensors: tensor(), zeros/ones/full/empty, arange/linspace/eye, random sampling."""
+"""Making tensors: tensor(), zeros/ones/full/empty, arange/linspace/eye (random ones:
+sampling.py)."""
 from __future__ import annotations
 
+import functools
 import numbers
-import operator
 import warnings
 
 import numpy as np
 
 from . import backend, dtypes
-from . import random as mt_random
+from .factory_args import check_dtype as _check_dtype
+from .factory_args import finish, out_dtype, shape_of, size_arg
+# the random factories (rand, randn, randint, normal, ...) live in sampling.py
+from .sampling import (  # noqa: F401
+    bernoulli, multinomial, normal, rand, rand_like, randint, randn, randn_like, randperm,
+)
 from .tensor import Size, Tensor, _created_requiring_grad
 
 
 def _infer_dtype(data):
-    """torch.tensor's inference: bools -> bool, ints -> int64, floats -> default float."""
+    """torch.tensor's inference: each number has a dtype -- bool, int64, the default float
+    for Python numbers, its own for NumPy scalars and Tensors -- and the list gets the
+    `promote_types` of them all ([np.float64(1), 2.0] is float64, [np.int8(1), 2] int64)."""
     if isinstance(data, Tensor):
         return data.dtype
     if isinstance(data, (np.ndarray, np.generic)):
         return dtypes.from_numpy_dtype(data.dtype)
     if backend._cupy is not None and isinstance(data, backend._cupy.ndarray):
         return dtypes.from_numpy_dtype(data.dtype)
-    kinds = set()
+    found = set()
 
     def walk(x):
-        if isinstance(x, Tensor):
-            kinds.add(x.dtype.name)
+        if isinstance(x, (Tensor, np.ndarray, np.generic)):
+            found.add(dtypes.to_dtype(x.dtype))
         elif isinstance(x, (list, tuple)):
             for y in x:
                 walk(y)
-        elif isinstance(x, (bool, np.bool_)):
-            kinds.add("bool")
-        elif isinstance(x, numbers.Integral):
-            kinds.add("int")
-        elif isinstance(x, numbers.Real):
-            kinds.add("float")
+        elif isinstance(x, (bool, numbers.Real)):
+            found.add(dtypes.scalar_dtype(x))
+        elif isinstance(x, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
 
+    first = data  # torch measures the shape along the first elements, and a str is a
+    while isinstance(first, (list, tuple)) and first:  # sequence with no end: ['a'] has
+        first = first[0]                                # 'too many dimensions'
+    if isinstance(first, str) and first is not data:
+        raise ValueError("too many dimensions 'str'")
     walk(data)
-    if "float" in kinds or any(k.startswith("float") for k in kinds):
-        return dtypes.get_default_dtype()
-    if "int" in kinds or any(k.startswith("int") or k == "uint8" for k in kinds):
-        return dtypes.int64
-    if "bool" in kinds:
-        return dtypes.bool
-    return dtypes.get_default_dtype()  # empty list
+    if not found:
+        return dtypes.get_default_dtype()  # an empty list
+    return functools.reduce(dtypes.promote_types, found)
 
 
 def _check_nested(data):
@@ -71,10 +78,17 @@ def _check_nested(data):
     walk(data, 0)
 
 
+def _has_tensor(data):
+    return isinstance(data, Tensor) or (
+        isinstance(data, (list, tuple)) and any(_has_tensor(x) for x in data))
+
+
 def _to_host_array(data):
     if isinstance(data, Tensor):
         return backend.move(data._data, backend.CPU)
-    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+    if isinstance(data, (list, tuple)) and _has_tensor(data):
+        # element by element: NumPy would read each Tensor through __array__, which
+        # (as x.numpy() in torch) refuses tensors that require grad or live on a GPU
         return np.array([_to_host_array(x) for x in data])
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
@@ -131,69 +145,38 @@ def from_numpy(ndarray):
     return Tensor._wrap(ndarray)
 
 
-def _check_dtype(dtype, name):
-    """torch's `dtype` argument: a dtype or a Python type, never a string or NumPy dtype."""
-    if dtype is None or isinstance(dtype, dtypes.dtype):
-        return dtype
-    if any(dtype is t for t in (float, int, bool)):
-        return dtype
-    raise TypeError(f"{name}(): argument 'dtype' must be torch.dtype, "
-                    f"not {type(dtype).__name__}")
-
-
-def _shape(size, name="empty"):
-    """The shape tuple from `f(2, 3)` or `f((2, 3))`, checked like torch's `size` argument."""
-    if len(size) == 1 and isinstance(size[0], bool):
-        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                        f"not bool")
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    # torch rejects a bool first size (zeros(True), zeros((True, 2))) but, oddly, takes
-    # zeros(2, True) as (2, 1); we follow it
-    if size and isinstance(size[0], bool):
-        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                        f"but found element of type bool at pos 0")
-    try:
-        shape = tuple(operator.index(s) for s in size)  # ints, NumPy ints, 0-d int tensors
-    except TypeError:
-        bad = next(s for s in size if not hasattr(s, "__index__"))
-        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
-                        f"element of type {type(bad).__name__} in {tuple(size)}") from None
-    for s in shape:
-        if s < 0:
-            raise RuntimeError(
-                f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-    return shape
-
-
-def _make(shape, fill, dtype, device, requires_grad):
+def _make(shape, fill, dtype, device, requires_grad, out=None, name="empty"):
+    dtype = out_dtype(out, dtype, name)
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    xp = backend.get_xp(backend.as_device(device))
+    xp = backend.get_xp(backend.as_device(device) if out is None else out.device)
     arr = xp.full(shape, fill, dtype=dt.np) if fill is not None else xp.empty(shape, dt.np)
-    t = Tensor._wrap(arr)
-    return _created_requiring_grad(t) if requires_grad else t
+    return finish(Tensor._wrap(arr), name, out, requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+# zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(size=(2, 3)) all work, as in torch
+def zeros(*args, size=None, out=None, dtype=None, device=None, requires_grad=False):
     _check_dtype(dtype, "zeros")
-    return _make(_shape(size, "zeros"), 0, dtype, device, requires_grad)
+    return _make(size_arg(args, size, "zeros"), 0, dtype, device, requires_grad, out, "zeros")
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*args, size=None, out=None, dtype=None, device=None, requires_grad=False):
     _check_dtype(dtype, "ones")
-    return _make(_shape(size, "ones"), 1, dtype, device, requires_grad)
+    return _make(size_arg(args, size, "ones"), 1, dtype, device, requires_grad, out, "ones")
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*args, size=None, out=None, dtype=None, device=None, requires_grad=False):
     _check_dtype(dtype, "empty")
-    return _make(_shape(size, "empty"), 0, dtype, device, requires_grad)
+    return _make(size_arg(args, size, "empty"), 0, dtype, device, requires_grad, out, "empty")
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+def full(size, fill_value, *, out=None, dtype=None, device=None, requires_grad=False):
     _check_dtype(dtype, "full")
+    fill_value = dtypes.as_python_scalar(fill_value)  # np.int64(2) fills int64, as 2 does
+    dtype = out_dtype(out, dtype, "full")
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _make(_shape((size,), "full"), fill_value, dtype, device, requires_grad)
+    return _make(shape_of((size,), "full"), fill_value, dtype, device, requires_grad, out,
+                 "full")
 
 
 def _like(input, fill, dtype, device, requires_grad):
@@ -221,24 +204,38 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
     return _like(input, fill_value, dtype, device, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False, *,
+           out=None):
+    # NumPy scalars count as the Python numbers torch reads them as (np.bool_ as float)
+    start, end, step = (dtypes.as_python_scalar(v) for v in (start, end, step))
     if end is None:
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    dtype = out_dtype(out, dtype, "arange")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
     dt = dtypes.to_dtype(dtype)
     # computed in float64 then cast, like torch, so float32 ranges have no drift
     n = max(int(np.ceil((end - start) / step)), 0)
+    if out is not None and out.numel() not in (0, n):
+        warnings.warn(
+            f"The number of elements in the out tensor of shape {list(out.shape)} is "
+            f"{out.numel()} which does not match the computed number of elements {n}. Note "
+            "that this may occur as a result of rounding error. The out tensor will be "
+            f"resized to a tensor of shape ({n},).", UserWarning, stacklevel=2)
     arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np) if dt.is_floating_point \
         else np.arange(start, end, step, dtype=dt.np)
     t = Tensor._wrap(backend.move(arr, backend.as_device(device)))
-    return _created_requiring_grad(t) if requires_grad else t
+    return finish(t, "arange", out, requires_grad, keep_out_shape=True)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, *, out=None):
+    start, end, steps = (dtypes.as_python_scalar(v) for v in (start, end, steps))
+    dtype = out_dtype(out, dtype, "linspace")
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
     # torch fills the first half from start and the second half from end (symmetry)
     steps = int(steps)
@@ -251,90 +248,18 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     if steps == 1:  # torch: a single point is `start`
         arr = np.full(1, start, dtype=np.float64)
     t = Tensor._wrap(backend.move(arr.astype(dt.np), backend.as_device(device)))
-    return _created_requiring_grad(t) if requires_grad else t
+    return finish(t, "linspace", out, requires_grad, keep_out_shape=True)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+def eye(n, m=None, dtype=None, device=None, requires_grad=False, *, out=None):
+    dtype = out_dtype(out, dtype, "eye")
     dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+    for name, size in (("n", n), ("m", m)):
+        if size is not None and size < 0:  # NumPy's error would be a ValueError
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {size}")
     xp = backend.get_xp(backend.as_device(device))
     t = Tensor._wrap(xp.eye(n, m, dtype=dt.np))
-    return _created_requiring_grad(t) if requires_grad else t
-
-
-def _random(sample, size, dtype, device, requires_grad, generator, name):
-    _check_dtype(dtype, name)
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
-    if not dt.is_floating_point:
-        raise NotImplementedError(
-            f"{name}(): expected a floating point dtype, but got dtype={dt} "
-            "(use randint for integers)")
-    dev = backend.as_device(device)
-    t = Tensor._wrap(sample(_shape(size, name), dt, dev, generator))
-    return _created_requiring_grad(t) if requires_grad else t
-
-
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform samples in [0, 1)."""
-    return _random(lambda s, dt, dev, g: mt_random.uniform(s, 0.0, 1.0, dt, dev, g),
-                   size, dtype, device, requires_grad, generator, "rand")
-
-
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples."""
-    return _random(lambda s, dt, dev, g: mt_random.normal(s, 0.0, 1.0, dt, dev, g),
-                   size, dtype, device, requires_grad, generator, "randn")
-
-
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad=False):
-    """Integers in [low, high); int64 by default, like torch."""
-    if size is None:  # randint(high, size)
-        low, high, size = 0, low, high
-    if not isinstance(size, (tuple, list)):  # randint(0, 5) forgot the size
-        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not "
-                        f"{type(size).__name__}")
-    dt = dtypes.to_dtype(dtype) if dtype is not None else dtypes.int64
-    arr = mt_random.integers(_shape((size,), "randint"), low, high, backend.as_device(device),
-                             generator, dtype=dt.np)
-    return Tensor._wrap(arr)
-
-
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
-    arr = mt_random.permutation(int(n), backend.as_device(device), generator)
-    t = Tensor._wrap(arr if dtype is None else arr.astype(dtypes.to_dtype(dtype).np))
-    return t
-
-
-def rand_like(input, dtype=None, device=None):
-    return rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device)
-
-
-def randn_like(input, dtype=None, device=None):
-    return randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device)
-
-
-def normal(mean, std, size=None, *, generator=None):
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        ref = mean if isinstance(mean, Tensor) else std
-        noise = randn(*ref.shape, dtype=ref.dtype, device=ref.device, generator=generator)
-        return noise * std + mean
-    return randn(*_shape((size,)), generator=generator) * std + mean
-
-
-def bernoulli(input, p=None, *, generator=None):
-    probs = input._data if p is None else p
-    u = mt_random.uniform(input.shape, 0.0, 1.0, input.dtype, input.device, generator)
-    return Tensor._wrap((u < probs).astype(input._data.dtype))
-
-
-def multinomial(input, num_samples, replacement=False, *, generator=None):
-    probs = backend.move(input._data, backend.CPU).astype(np.float64)
-    rng = mt_random._rng(generator)
-    rows = probs.reshape(-1, probs.shape[-1])
-    out = np.stack([rng.choice(row.size, num_samples, replace=replacement, p=row / row.sum())
-                    for row in rows])
-    return Tensor._wrap(backend.move(out.reshape(probs.shape[:-1] + (num_samples,))
-                                     .astype(np.int64), input.device))
+    return finish(t, "eye", out, requires_grad)
 
 
 def legacy_constructor_array(args, dtype, device):
@@ -349,7 +274,7 @@ def legacy_constructor_array(args, dtype, device):
         if isinstance(data, numbers.Number):
             raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
         return backend.move(np.array(_to_host_array(data), dtype=dtype.np), dev)
-    shape = _shape(args)
+    shape = shape_of(args)
     return backend.get_xp(dev).zeros(shape, dtype=dtype.np)
 
 

@@ -104,6 +104,24 @@ def _category(d: dtype) -> _py_int:
     return 2 if d.is_floating_point else 1
 
 
+def as_python_scalar(value):
+    """A NumPy scalar as the Python number torch's argument parser makes of it; anything
+    else unchanged.
+
+    torch reads NumPy integers as Python ints and every other NumPy scalar -- np.bool_
+    included, since it is no Python bool -- as a Python float, so they are "weak" like
+    Python numbers: a float32 tensor times np.float64(2) stays float32, an int64 tensor
+    plus np.bool_(True) becomes float32. Without this NumPy 2 would promote by the
+    scalar's own dtype (float64), the trap described in shared/TRAPS.md.
+    """
+    if isinstance(value, np.generic):
+        if isinstance(value, np.integer):
+            return _py_int(value)
+        if isinstance(value, (np.floating, np.bool_)):
+            return _py_float(value)
+    return value
+
+
 def scalar_dtype(value) -> dtype:
     """The dtype torch gives a Python number: bool, int64 or the default float."""
     if isinstance(value, _py_bool):
@@ -133,6 +151,7 @@ def result_type(*operands) -> dtype:
     (bool < int < float); within one priority level the usual widening applies."""
     levels = [None, None, None]  # dim tensors, zero-dim tensors, Python scalars
     for op in operands:
+        op = as_python_scalar(op)  # a NumPy scalar has .dtype and .shape, yet is a number
         if hasattr(op, "dtype") and hasattr(op, "shape"):
             lvl, d = (0 if len(op.shape) else 1), op.dtype
         else:

@@ -12,13 +12,14 @@ where the op's forward and backward live side by side.
 """
 from __future__ import annotations
 
+import numbers
 import warnings
 import weakref
 
 import numpy as np
 
 from . import backend, dtypes, ops
-from .autograd import engine, grad_mode
+from .autograd import assign_checks, engine, grad_mode
 from .autograd.function import AccumulateGrad
 from .tensor_methods import TensorMethods
 
@@ -67,7 +68,18 @@ class Tensor(TensorMethods):
 
     @grad.setter
     def grad(self, value):
+        assign_checks.check_grad(self, value)
         self._grad = value
+
+    @property
+    def requires_grad(self):
+        """Whether ops on this tensor are recorded for backward (settable on leaves only)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        assign_checks.check_requires_grad(self, value)
+        self._requires_grad = value
 
     def __init__(self, *args, dtype=None, device=None, requires_grad=False):
         from .creation import legacy_constructor_array
@@ -79,8 +91,8 @@ class Tensor(TensorMethods):
 
     def _init(self, data):
         self._data = data
-        self.requires_grad = False
-        self.grad = None
+        self._requires_grad = False
+        self._grad = None
         self.grad_fn = None
         self._output_nr = 0
         self._version = [0]
@@ -184,20 +196,33 @@ class Tensor(TensorMethods):
                     "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() "
                     "to copy the tensor to host memory first.")
             return backend.move(self._data, backend.CPU)
-        return self._data
+        # shares memory; a 0-d result an op left as a NumPy scalar becomes a 0-d array
+        return np.asarray(self._data)
 
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return self._data.reshape(()).item()
+        return backend.move(self._data.reshape(()), backend.CPU).item()
 
     def tolist(self):
         return backend.move(self._data, backend.CPU).tolist()
 
     def __array__(self, dtype=None, copy=None):
-        arr = self.detach().cpu().numpy()
-        return arr if dtype is None else arr.astype(dtype)
+        # np.asarray(x) is x.numpy() in torch: it shares memory and refuses tensors
+        # that require grad or live on the GPU; np.array(x) (copy=True) copies
+        arr = self.numpy()
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """Wrap the result of a NumPy ufunc that ran on this tensor (`np.sin(x)`, and
+        `x * ndarray`, which torch hands to NumPy) as a Tensor, as torch does: with
+        NumPy's dtype, bool results as uint8 (a leftover torch keeps)."""
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return Tensor._wrap(np.asarray(array))
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -209,17 +234,35 @@ class Tensor(TensorMethods):
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
+    def __reversed__(self):
+        """reversed(x) is x flipped along dim 0 (a 0-d tensor is itself), as in torch."""
+        return self if self._data.ndim == 0 else self.flip(0)
+
+    def __contains__(self, element):
+        """`v in x`: whether any element of x equals v (a number or a broadcastable
+        Tensor); torch refuses anything else, NumPy scalars other than numbers included."""
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you "
+                               f"passed in a {type(element)}.")
+        return bool((element == self).any().item())
+
+    def __format__(self, format_spec):
+        # a 0-d tensor formats like its number (f"{loss:.3f}"); others only with "", as str
+        if self._data.ndim == 0:
+            return self.detach().item().__format__(format_spec)
+        return object.__format__(self, format_spec)
+
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous")
+            amount = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
         return bool(self.item())
 
     def _python_scalar(self):
         # float(t)/int(t) use other words (and type) than t.item() in torch
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return self._data.reshape(()).item()
+        return backend.move(self._data.reshape(()), backend.CPU).item()
 
     def __float__(self):
         return float(self._python_scalar())
@@ -251,7 +294,7 @@ class Tensor(TensorMethods):
                 "you can only change requires_grad flags of leaf variables. If you want to "
                 "use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)  # True on a non-leaf is allowed here
         return self
 
     def _accumulator(self):
@@ -264,9 +307,11 @@ class Tensor(TensorMethods):
         return acc
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Compute d(self)/d(leaf) for every leaf in the graph and add it to leaf.grad."""
-        if create_graph:
-            raise NotImplementedError("minitorch does not support create_graph=True")
+        """Compute d(self)/d(leaf) for every leaf in the graph and add it to leaf.grad.
+
+        With `create_graph=True` the backward pass is recorded too, so the gradients it
+        leaves in `.grad` can be differentiated again (see autograd/engine.py).
+        """
         if not self.requires_grad:
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn")
@@ -284,7 +329,11 @@ class Tensor(TensorMethods):
                     f"Mismatch in shape: grad_output[0] has a shape of "
                     f"{Size(grad.shape)} and output[0] has a shape of {self.shape}.")
         node = self.grad_fn if self.grad_fn is not None else self._accumulator()
-        engine.run_backward([(node, self._output_nr)], [grad], bool(retain_graph))
+        if create_graph:  # the gradient flows as a Tensor, keeping the upstream's own graph
+            grad = gradient if isinstance(gradient, Tensor) else Tensor._wrap(grad, self.device)
+        retain_graph = create_graph if retain_graph is None else retain_graph
+        engine.run_backward([(node, self._output_nr)], [grad], bool(retain_graph),
+                            create_graph=bool(create_graph))
 
     def detach(self):
         """A new Tensor with the same memory, cut off from the graph."""

@@ -1,4 +1,4 @@
-"""The math methods and operators of Tensor.
+"""The math methods of Tensor (its operators, + == &= x[i] ..., are tensor_operators.py's).
 
 Each method is one line that calls the function of the same name in `minitorch.ops`
 (where the op's forward and backward live). In-place methods (`add_`, ...) compute the
@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import backend, dtypes, ops
 from . import random as mt_random
 from .autograd import grad_mode, views
+from .tensor_operators import TensorOperators
 
 
 def _inplace(self, result_fn, *args, **kwargs):
@@ -81,45 +82,8 @@ def _fill_random(self, sample):
     return self
 
 
-class TensorMethods:
-    # ---- arithmetic operators ------------------------------------------------------
-    def __add__(self, other): return ops.add(self, other)
-    def __radd__(self, other): return ops.add(other, self)
-    def __sub__(self, other): return ops.sub(self, other)
-    def __rsub__(self, other): return ops.sub(other, self)
-    def __mul__(self, other): return ops.mul(self, other)
-    def __rmul__(self, other): return ops.mul(other, self)
-    def __truediv__(self, other): return ops.div(self, other)
-    def __rtruediv__(self, other): return ops.div(other, self)
-    def __floordiv__(self, other): return ops.floor_divide(self, other)
-    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
-    def __mod__(self, other): return ops.remainder(self, other)
-    def __pow__(self, other): return ops.pow(self, other)
-    def __rpow__(self, other): return ops.pow(other, self)
-    def __matmul__(self, other): return ops.matmul(self, other)
-    def __rmatmul__(self, other): return ops.matmul(other, self)
-    def __neg__(self): return ops.neg(self)
-    def __pos__(self): return self
-    def __abs__(self): return ops.abs(self)
-    def __invert__(self): return ops.logical_not(self)
-    def __and__(self, other): return ops.logical_and(self, other)
-    def __or__(self, other): return ops.logical_or(self, other)
-    def __xor__(self, other): return ops.logical_xor(self, other)
-    def __eq__(self, other): return ops.eq(self, other)
-    def __ne__(self, other): return ops.ne(self, other)
-    def __lt__(self, other): return ops.lt(self, other)
-    def __le__(self, other): return ops.le(self, other)
-    def __gt__(self, other): return ops.gt(self, other)
-    def __ge__(self, other): return ops.ge(self, other)
-    def __getitem__(self, index): return ops.getitem(self, index)
-
-    def __setitem__(self, index, value):
-        _inplace(self, ops.index_put, index, value)
-
-    __iadd__ = lambda self, other: self.add_(other)  # noqa: E731
-    __isub__ = lambda self, other: self.sub_(other)  # noqa: E731
-    __imul__ = lambda self, other: self.mul_(other)  # noqa: E731
-    __itruediv__ = lambda self, other: self.div_(other)  # noqa: E731
+class TensorMethods(TensorOperators):
+    _inplace = _inplace  # what the in-place operators of TensorOperators write through
 
     # ---- elementwise ----------------------------------------------------------------
     def add(self, other, alpha=1): return ops.add(self, other, alpha=alpha)
@@ -315,7 +279,11 @@ class TensorMethods:
     @property
     def T(self): return ops.permute(self, tuple(reversed(range(self.dim()))))
     @property
-    def mT(self): return ops.transpose(self, -2, -1)
+    def mT(self):
+        if self.dim() < 2:  # transpose(-2, -1) would say "Dimension out of range"
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of "
+                               f"matrices. Got {self.dim()}-D tensor.")
+        return ops.transpose(self, -2, -1)
 
     # ---- diagonals, layout, linear algebra (ops/diag.py, layout.py, joining.py, linalg.py) --
     def tril(self, diagonal=0): return ops.tril(self, diagonal)

@@ -6,7 +6,8 @@ from .. import tensor as tensor_module
 from . import engine
 from .function import Function, Op
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .gradcheck import GradcheckError, gradcheck
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import functional  # noqa: E402  (torch.autograd.functional)
 
 
 def Variable(data, requires_grad=False, volatile=False):
@@ -20,48 +21,70 @@ def Variable(data, requires_grad=False, volatile=False):
     return data.detach().requires_grad_(requires_grad)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None):
-    tensors = tensors if isinstance(tensors, (tuple, list)) else (tensors,)
-    grads = grad_tensors if isinstance(grad_tensors, (tuple, list)) else (
-        [grad_tensors] * len(tensors) if grad_tensors is not None else [None] * len(tensors))
-    for t, g in zip(tensors, grads):
-        t.backward(g, retain_graph=True if retain_graph is None and len(tensors) > 1
-                   else retain_graph)
-
-
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
-    """d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`."""
-    if create_graph:
-        raise NotImplementedError("minitorch does not support create_graph=True")
+def _roots(outputs, grad_outputs, create_graph):
+    """The engine's starting points: (node, output_nr) and the gradient arriving there
+    (an array, or a Tensor with create_graph, so an upstream gradient that requires grad
+    -- a `v` in a vector-Jacobian product -- can be differentiated through too)."""
     Tensor = tensor_module.Tensor
-    outputs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
-    single = isinstance(inputs, Tensor)
-    inputs = (inputs,) if single else tuple(inputs)
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad requires one gradient per output: got {len(grad_outputs)} "
+                           f"gradients and {len(outputs)} outputs")
     roots, root_grads = [], []
-    for o, g in zip(outputs, grad_outputs):
+    for i, (o, g) in enumerate(zip(outputs, grad_outputs)):
         if not o.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not "
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
+        if g is not None and not isinstance(g, Tensor):  # an xp array, as Tensor.backward
+            g = Tensor._wrap(backend.get_xp(o.device).asarray(g, dtype=o._data.dtype))
         if g is None:
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g_arr = backend.get_xp(o.device).ones_like(o._data)
-        else:
-            g_arr = g._data
+            g = Tensor._wrap(backend.get_xp(o.device).ones_like(o._data), o.device)
+        elif tuple(g.shape) != tuple(o.shape):
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{g.shape} and output[{i}] has a shape of {o.shape}.")
         roots.append((o.grad_fn if o.grad_fn is not None else o._accumulator(), o._output_nr))
-        root_grads.append(g_arr)
+        root_grads.append(g if create_graph else g._data)
+    return roots, root_grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Sum of d(tensors[i])/d(leaf) weighted by grad_tensors[i], added into every leaf's
+    `.grad` -- in one backward pass, so a node shared by several outputs runs once."""
+    if inputs is not None:
+        raise NotImplementedError("minitorch's autograd.backward does not support inputs=")
+    tensors = tuple(tensors) if isinstance(tensors, (tuple, list)) else (tensors,)
+    if grad_tensors is not None and not isinstance(grad_tensors, (tuple, list)):
+        grad_tensors = [grad_tensors]
+    roots, root_grads = _roots(tensors, grad_tensors, create_graph)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    engine.run_backward(roots, root_grads, bool(retain_graph), create_graph=bool(create_graph))
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None):
+    """d(outputs)/d(inputs) as a tuple of Tensors, without touching any `.grad`.
+
+    With `create_graph=True` the results carry a graph, so they can be differentiated
+    again (Hessian-vector products, gradient penalties, MAML's inner step).
+    """
+    Tensor = tensor_module.Tensor
+    outputs = tuple(outputs) if isinstance(outputs, (tuple, list)) else (outputs,)
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    roots, root_grads = _roots(outputs, grad_outputs, create_graph)
     capture = {}
     for x in inputs:
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         node = x.grad_fn if x.grad_fn is not None else x._accumulator()
         capture[node] = (x._output_nr, None)
-    engine.run_backward(roots, root_grads, bool(retain_graph), capture=capture)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    engine.run_backward(roots, root_grads, bool(retain_graph), capture=capture,
+                        create_graph=bool(create_graph))
     result = []
     for x in inputs:
         node = x.grad_fn if x.grad_fn is not None else x._accumulator()
@@ -73,9 +96,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                     "graph. Set allow_unused=True if this is the desired behavior.")
             result.append(None)
         else:
-            result.append(Tensor._wrap(g))
+            result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, x.device))
     return tuple(result)
 
 
-__all__ = ["Function", "Op", "Variable", "backward", "grad", "gradcheck", "GradcheckError",
+__all__ = ["Function", "Op", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
+           "GradcheckError", "functional",
            "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]

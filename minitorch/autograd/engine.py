@@ -3,17 +3,28 @@
 `run_backward` orders the nodes topologically (a node runs only after every node that
 feeds it a gradient has run), calls each node's `backward`, and sums gradients that
 reach the same node along several paths. At a leaf, `AccumulateGrad` adds into `.grad`.
+
+Two ways to run a node's backward (one loop serves both):
+
+* first order (`create_graph=False`, the training case): gradients are raw xp arrays and
+  each op's array `backward` runs with grad mode off -- nothing is recorded, nothing is
+  wrapped, so it is as fast as the arithmetic.
+* `create_graph=True` (gradients of gradients): gradients are Tensors and each op's
+  `backward_graph` -- the same derivative written with differentiable minitorch ops on
+  the op's original input Tensors -- runs with grad mode on, so the gradient carries a
+  graph of its own that can be differentiated again, to any order. The registry test
+  (tests/test_double_backward.py) checks that the two backwards agree for every op.
 """
 from __future__ import annotations
 
-from .. import backend
+from .. import backend, dtypes
 from .. import tensor as tensor_module
 from . import grad_mode
-from .function import AccumulateGrad
+from .function import _FREED, _FREED_MSG, AccumulateGrad
 
 
 def unbroadcast(grad, shape):
-    """Sum `grad` down to `shape`: the backward of broadcasting.
+    """Sum `grad` (an array or a Tensor) down to `shape`: the backward of broadcasting.
 
     Broadcasting prepends dimensions and stretches size-1 ones; their gradient is the
     sum over the copies. Every binary op relies on this one helper.
@@ -23,6 +34,8 @@ def unbroadcast(grad, shape):
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
         i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    if isinstance(grad, tensor_module.Tensor):
+        return grad.sum(dim=axes, keepdim=True).reshape(shape) if axes else grad.reshape(shape)
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     if extra:
@@ -47,17 +60,18 @@ def _dependencies(roots):
     return deps
 
 
-def _call_hooks(hooks, grad_array, device):
+def _call_hooks(hooks, grad, device):
     Tensor = tensor_module.Tensor
+    as_tensor = isinstance(grad, Tensor)  # create_graph: hooks see (and return) the graph
     for hook in hooks:
-        new = hook(Tensor._wrap(grad_array, device))
+        new = hook(grad if as_tensor else Tensor._wrap(grad, device))
         if new is not None:
-            grad_array = new._data
-    return grad_array
+            grad = new if as_tensor else new._data
+    return grad
 
 
 def _apply_node(node, grads, device):
-    """Run one node's backward; return one gradient array (or None) per input."""
+    """Run one node's array backward; return one gradient array (or None) per input."""
     node._check_saved()
     if node.tensor_level:
         Tensor = tensor_module.Tensor
@@ -70,23 +84,64 @@ def _apply_node(node, grads, device):
     return out if isinstance(out, tuple) else (out,)
 
 
-def run_backward(roots, root_grads, retain_graph=False, capture=None):
-    """Backpropagate `root_grads` (arrays) from `roots` ((node, output_nr) pairs).
+def _apply_node_graph(node, grads):
+    """create_graph=True: run one node's backward on Tensors, recording it (grad mode is on).
 
+    A custom `Function`'s backward is Tensor code already; a built-in op runs its
+    `backward_graph(ctx, *grads, *inputs)`, which gets the op's original input Tensors
+    (still wired into the graph), so d(grad_x)/dx flows back through them.
+    """
+    node._check_saved()
+    if node.tensor_level:
+        out = node.backward(node, *grads)
+    else:
+        formula = getattr(node, "backward_graph", None)
+        if formula is None:
+            raise RuntimeError(
+                f"{type(node).__name__} has no double-backward formula yet: it cannot be "
+                "differentiated with create_graph=True (add a `backward_graph` beside its "
+                "`backward`)")
+        if node._inputs is _FREED:
+            raise RuntimeError(_FREED_MSG)
+        node._check_inputs()
+        out = formula(node, *grads, *node._inputs)
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _fit(g, shape, dtype):
+    """The gradient for an input of `shape` and xp `dtype`: sum out broadcast dims, cast."""
+    if g.shape != shape:
+        g = unbroadcast(g, shape)
+    if isinstance(g, tensor_module.Tensor):
+        if g._data.dtype != dtype:
+            g = g.to(dtypes.from_numpy_dtype(dtype))
+    elif g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+def run_backward(roots, root_grads, retain_graph=False, capture=None, create_graph=False):
+    """Backpropagate `root_grads` from `roots` ((node, output_nr) pairs).
+
+    The gradients are xp arrays, or Tensors with `create_graph=True` (then the backward
+    pass is itself recorded, and every gradient it produces can be differentiated).
     With `capture` (a dict {node_or_accumulator: (output_nr, None)}), gradients arriving at
     those nodes are stored in the dict instead of being accumulated into leaves'
     `.grad` (that is `autograd.grad`).
     """
     device = None
-    buffers = {}  # node -> list of gradient arrays, one per output
+    buffers = {}  # node -> list of gradients, one per output
     for (node, nr), g in zip(roots, root_grads):
         buf = buffers.setdefault(node, [None] * getattr(node, "num_outputs", 1))
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-        device = backend.device_of(g)
+        device = g.device if create_graph else backend.device_of(g)
     root_nodes = list(buffers)
     deps = _dependencies(root_nodes)
     ready = [n for n in root_nodes if deps.get(n, 0) == 0]
-    with grad_mode.no_grad():
+    xp = backend.get_xp(device)
+    # inf/NaN gradients are computed silently, as torch does (0 * inf in a backward
+    # is NaN, not a NumPy RuntimeWarning)
+    with grad_mode.set_grad_enabled(create_graph), backend.ignore_float_errors(xp):
         while ready:
             node = ready.pop()
             grads = buffers.pop(node)
@@ -110,8 +165,11 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             else:
                 # `None in grads` would compare arrays elementwise
                 if node.materialize_grads and any(g is None for g in grads):
-                    grads = _materialize(node, grads)
-                input_grads = _apply_node(node, grads, device)
+                    grads = _materialize(node, grads, create_graph)
+                if create_graph:
+                    input_grads = _apply_node_graph(node, grads)
+                else:
+                    input_grads = _apply_node(node, grads, device)
                 if node.tensor_level and len(input_grads) != len(node.edges):
                     raise RuntimeError(
                         f"function {node.name()} returned an incorrect number of gradients "
@@ -123,10 +181,8 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
                     continue
                 if g is not None:
                     shape, dtype = meta
-                    if g.shape != shape:
-                        g = unbroadcast(g, shape)
-                    if g.dtype != dtype:
-                        g = g.astype(dtype)
+                    if create_graph or g.shape != shape or g.dtype != dtype:
+                        g = _fit(g, shape, dtype)
                     buf = buffers.setdefault(nxt, [None] * getattr(nxt, "num_outputs", 1))
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
                 deps[nxt] -= 1
@@ -155,24 +211,38 @@ def _skip(node, deps, buffers, ready, retain_graph):
                     stack.append(nxt)
 
 
-def _materialize(node, grads):
+def _materialize(node, grads, create_graph=False):
     """Replace missing output gradients by zeros (torch's materialize_grads)."""
     out = list(grads)
     ref = next(g for g in grads if g is not None)
-    xp = backend.array_module(ref)
+    xp = backend.array_module(ref._data if create_graph else ref)
     for i, g in enumerate(out):
         if g is None:
             shape, dtype = node.output_meta[i]
             out[i] = xp.zeros(shape, dtype=dtype)
+            if create_graph:
+                out[i] = tensor_module.Tensor._wrap(out[i], ref.device)
     return out
 
 
-def _accumulate(t, grad_array, device):
-    """`t.grad += grad` (a fresh array the first time, so .grad never aliases another)."""
+def _accumulate(t, grad, device):
+    """`t.grad += grad` (a fresh array the first time, so .grad never aliases another).
+
+    With create_graph the gradient is a Tensor with a graph, and `.grad` keeps that graph
+    (torch: `x.grad` then has a grad_fn); the sum is out of place so the graph stays valid.
+    """
     Tensor = tensor_module.Tensor
+    if isinstance(grad, Tensor):
+        if grad._data.dtype != t._data.dtype:
+            grad = grad.to(t.dtype)
+        if t.grad is None:
+            t.grad = grad if grad.grad_fn is not None else Tensor._wrap(grad._data.copy(), device)
+        else:
+            t.grad = t.grad + grad
+        return
     if t.grad is None:
-        if grad_array.dtype != t._data.dtype:
-            grad_array = grad_array.astype(t._data.dtype)
-        t.grad = Tensor._wrap(grad_array.copy(), device)
+        if grad.dtype != t._data.dtype:
+            grad = grad.astype(t._data.dtype)
+        t.grad = Tensor._wrap(grad.copy(), device)
     else:
-        t.grad._data = t.grad._data + grad_array
+        t.grad._data = t.grad._data + grad

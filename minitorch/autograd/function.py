@@ -14,11 +14,14 @@ There are two flavours with the same machinery:
 """
 from __future__ import annotations
 
+import re
+
 from .. import backend
 from .. import tensor as tensor_module
 from . import grad_mode
 
 _FREED = object()  # marker for saved values released after backward
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")  # torch's errors say "Exp", not "ExpBackward0"
 
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -60,6 +63,9 @@ class _Node:
     retained = None       # {output_nr: weakref to tensor} from Tensor.retain_grad
     _saved = ()
     _saved_versions = ()  # ((tensor, version at save time), ...)
+    _saved_results = ()   # Op: ((tensor, output_nr), ...), the outputs it saved
+    _inputs = ()          # Op: the inputs as passed to apply, for `backward_graph`
+    _input_versions = ()  # the versions of the Tensor inputs then, to catch in-place changes
     needs_input_grad = ()
 
     def save_for_backward(self, *values):
@@ -70,19 +76,47 @@ class _Node:
             raise RuntimeError(_FREED_MSG)
         for t, version in self._saved_versions:
             if t._version[0] != version:
+                raise RuntimeError(self._modified_message(t, version))
+
+    def _modified_message(self, t, version):
+        """torch's words up to "Hint:", naming the node that made `t` as torch does: this
+        node for a saved output, else t's current grad_fn (none for a leaf). torch's hint
+        points to anomaly detection, which minitorch lacks; ours names the failing op."""
+        source, nr = next(((self, nr) for out, nr in self._saved_results if out is t),
+                          (t.grad_fn, t._output_nr))
+        which = "" if source is None else (
+            f", which is output {nr} of {_BACKWARD_SUFFIX.sub('', source.name())},")
+        return ("one of the variables needed for gradient computation has been modified by "
+                f"an inplace operation: [{t.type()} {list(t.shape)}]{which} is at version "
+                f"{t._version[0]}; expected version {version} instead. Hint: the operation "
+                f"that failed was {self.name()}; avoid modifying that tensor in place, or "
+                "clone() it.")
+
+    def _check_inputs(self):
+        """Before `backward_graph` uses the inputs: they must be as they were at forward."""
+        tensors = [x for x in self._inputs if isinstance(x, tensor_module.Tensor)]
+        for x, version in zip(tensors, self._input_versions):
+            if x._version[0] != version:
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been "
-                    f"modified by an inplace operation: [{t.type()} {list(t.shape)}], which "
-                    f"is output 0 of {t.grad_fn.name() if t.grad_fn else 'a leaf'}, is at "
-                    f"version {t._version[0]}; expected version {version} instead. Hint: "
-                    "the operation that failed was "
-                    f"{self.name()}; avoid modifying that tensor in place, or clone() it."
-                )
+                    f"modified by an inplace operation: [{x.type()} {list(x.shape)}] is at "
+                    f"version {x._version[0]}; expected version {version} instead. Hint: "
+                    f"the operation that failed was {self.name()} (create_graph=True).")
+
+    def output_tensor(self, array, output_nr=0):
+        """This node's saved output `array` as a Tensor wired to the node: for a
+        `backward_graph` that uses the output, as torch's formulas use `result` (its
+        derivative then flows back through this node's own backward)."""
+        t = tensor_module.Tensor._wrap(array)
+        t.requires_grad, t.grad_fn, t._output_nr = True, self, output_nr
+        return t
 
     def _release(self):
         if self._saved:
             self._saved = _FREED
         self._saved_versions = ()
+        if self._inputs:
+            self._inputs = _FREED
 
     @property
     def next_functions(self):
@@ -138,7 +172,7 @@ def _record(node, inputs, outputs, out_tensors):
         node.output_meta = tuple((t._data.shape, t._data.dtype) for t in out_tensors)
     for i, t in enumerate(out_tensors):
         if t._data.dtype.kind == "f" and id(outputs[i]) not in node._non_diff:
-            t.requires_grad = True
+            t._requires_grad = True  # not the property: it refuses non-leaves
             t.grad_fn = node
             t._output_nr = i
 
@@ -166,6 +200,10 @@ class Op(_Node):
     through unchanged) and returns an array or a tuple of arrays. `backward(ctx, *grads)`
     returns one gradient array (or None) per positional input; the engine sums out
     broadcast dimensions, so a binary op may return gradients in the output's shape.
+
+    An op that can be differentiated twice also has `backward_graph(ctx, *grads, *inputs)`:
+    the same derivative written with minitorch ops on Tensors -- the gradients and the
+    op's original inputs -- which the engine runs, recorded, under create_graph=True.
     """
 
     tensor_level = False  # backward sees arrays
@@ -183,14 +221,22 @@ class Op(_Node):
         if requires_grad:
             ctx.needs_input_grad = tuple(
                 isinstance(x, Tensor) and x.requires_grad for x in inputs)
-        out = cls.forward(ctx, *arrays, **kwargs)
+            # kept for create_graph=True, where `backward_graph` differentiates through them
+            ctx._inputs = inputs
+            ctx._input_versions = [t._version[0] for t in tensors]
+        token = backend.quiet_float_errors()  # inf/NaN without NumPy warnings, as torch
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        finally:
+            backend.restore_float_errors(token)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
         results = tuple(Tensor._wrap(o, dev) for o in outs)
         if requires_grad:
             _record(ctx, inputs, outs, results)
             if ctx._saved:
-                ctx._saved_versions = _versions_of_saved(ctx._saved, inputs, outs, results)
+                ctx._saved_versions, ctx._saved_results = _versions_of_saved(
+                    ctx._saved, inputs, outs, results)
         return results if multi else results[0]
 
     @property
@@ -202,14 +248,19 @@ class Op(_Node):
 def _versions_of_saved(saved, inputs, outs, results):
     """Find which Tensors own the saved arrays, to detect later in-place changes."""
     Tensor = tensor_module.Tensor
-    owners = {id(x._data): x for x in inputs if isinstance(x, Tensor)}
-    owners.update({id(o): r for o, r in zip(outs, results)})
-    found = []
+    from_inputs = {id(x._data): x for x in inputs if isinstance(x, Tensor)}
+    from_outputs = {id(o): (r, nr) for nr, (o, r) in enumerate(zip(outs, results))}
+    found, saved_outputs = [], ()
     for a in saved:
-        t = owners.get(id(a))
+        t = from_outputs.get(id(a))
+        if t is not None:
+            saved_outputs += (t,)
+            t = t[0]
+        else:
+            t = from_inputs.get(id(a))
         if t is not None:
             found.append((t, t._version[0]))
-    return tuple(found)
+    return tuple(found), saved_outputs
 
 
 class Function(_Node):
@@ -250,12 +301,26 @@ class Function(_Node):
             _record(ctx, inputs, outs, results)
             ctx._saved_versions = tuple(
                 (t, t._version[0]) for t in ctx._saved if isinstance(t, Tensor))
+            # saved outputs: (position in saved, output_nr), see saved_tensors
+            ctx._saved_outputs = tuple(
+                (k, i) for k, t in enumerate(ctx._saved) for i, o in enumerate(outs)
+                if t is o and results[i].grad_fn is ctx)
         return results if multi else results[0]
+
+    _saved_outputs = ()
 
     @property
     def saved_tensors(self):
+        """What forward saved. A saved *output* comes back wired to this node (as in torch),
+        so a backward run with create_graph=True differentiates through it too; it is
+        rebuilt on access rather than stored, which would make a reference cycle."""
         self._check_saved()
-        return self._saved
+        if not self._saved_outputs or not grad_mode._enabled:
+            return self._saved
+        saved = list(self._saved)
+        for k, i in self._saved_outputs:
+            saved[k] = self.output_tensor(saved[k]._data, i)
+        return tuple(saved)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):

@@ -14,19 +14,23 @@ class GradcheckError(RuntimeError):
 def _numerical_jacobian_column(fn, inputs, i, eps):
     """d(all outputs, flattened)/d(inputs[i]), one column per element of inputs[i]."""
     x = inputs[i]
-    flat = x._data.reshape(-1)
     cols = []
-    for k in range(flat.size):
-        orig = flat[k].item()
-        flat[k] = orig + eps
+    # element by element through x's own strides (reshape(-1) of a non-contiguous array
+    # would be a copy, and the perturbation would never reach x)
+    for k in np.ndindex(*x._data.shape):
+        orig = x._data[k].item()
+        x._data[k] = orig + eps
         with grad_mode.no_grad():
             plus = _flat_outputs(fn(*inputs))
-        flat[k] = orig - eps
+        x._data[k] = orig - eps
         with grad_mode.no_grad():
             minus = _flat_outputs(fn(*inputs))
-        flat[k] = orig
+        x._data[k] = orig
         cols.append((plus - minus) / (2 * eps))
-    return np.stack(cols, axis=1) if cols else np.zeros((0, 0))
+    if not cols:  # an empty input: a Jacobian with no columns
+        with grad_mode.no_grad():
+            return np.zeros((_flat_outputs(fn(*inputs)).size, 0))
+    return np.stack(cols, axis=1)
 
 
 def _flat_outputs(out):
@@ -72,3 +76,48 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                     f"numerical:{numerical}\nanalytical:{analytical}\n")
             return False
     return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True):
+    """True if second derivatives (create_graph=True backward) match finite differences.
+
+    It is gradcheck of the function (inputs, v) -> d(sum(func(inputs) * v))/d(inputs):
+    its Jacobian, from `autograd.grad(..., create_graph=True)`, against finite
+    differences of the first-order backward. That checks each op's `backward_graph`
+    with respect to both the inputs and the upstream gradient v.
+    `grad_outputs` default to random float64 tensors (that require grad) of the outputs'
+    shapes.
+    """
+    from ..tensor import Tensor
+    from . import grad as autograd_grad
+
+    inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    out = func(*inputs)
+    outs = [o for o in (out if isinstance(out, (tuple, list)) else (out,))
+            if isinstance(o, Tensor) and o.requires_grad]
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = [
+            Tensor._wrap(backend.move(rng.standard_normal(o.shape).astype(o._data.dtype),
+                                      o.device)).requires_grad_()
+            for o in outs]
+    grad_outputs = list(grad_outputs)
+    n_in = len(inputs)
+
+    def first_derivatives(*args):
+        # gradcheck's finite differences run under no_grad: they see the fast array
+        # backward; its analytical pass differentiates the recorded `backward_graph`s.
+        # So a formula that drifts from its array backward fails here too.
+        recorded = grad_mode.is_grad_enabled()
+        with grad_mode.enable_grad():
+            res = func(*args[:n_in])
+            res = [o for o in (res if isinstance(res, (tuple, list)) else (res,))
+                   if isinstance(o, Tensor) and o.requires_grad]
+            grads = autograd_grad(res, diff, args[n_in:], create_graph=recorded,
+                                  allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(first_derivatives, inputs + tuple(grad_outputs), eps=eps, atol=atol,
+                     rtol=rtol, raise_exception=raise_exception)

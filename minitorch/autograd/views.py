@@ -123,13 +123,13 @@ def rebase(t, result):
     the result's graph node, then refresh every view of the base."""
     if t._base is None:
         t.grad_fn, t._output_nr = result.grad_fn, result._output_nr
-        t.requires_grad = True
+        t._requires_grad = True  # not the property: it refuses non-leaves
         refresh_views(t)
         return
     base = t._base
     out = CopySlices.apply(base, result, t._view_fn)
     if out.requires_grad:
-        base.grad_fn, base._output_nr, base.requires_grad = out.grad_fn, 0, True
+        base.grad_fn, base._output_nr, base._requires_grad = out.grad_fn, 0, True
     refresh_views(base)
 
 
@@ -146,7 +146,7 @@ def refresh_views(base):
             continue  # made in no_grad mode: not part of the graph
         with grad_mode.enable_grad():
             fresh = v._view_fn(base)
-        v.grad_fn, v._output_nr, v.requires_grad = (
+        v.grad_fn, v._output_nr, v._requires_grad = (
             fresh.grad_fn, fresh._output_nr, fresh.requires_grad)
 
 
@@ -172,6 +172,13 @@ class CopySlices(Op):
         region[...] = 0
         return grad_base, grad_result, None
 
+    @staticmethod
+    def backward_graph(ctx, grad, base, result, view_fn):
+        keep = backend.array_module(ctx.base).ones(ctx.base.shape, dtype=bool)
+        ctx.view_fn(tensor_module.Tensor._wrap(keep))._data[...] = False  # the region
+        keep = tensor_module.Tensor._wrap(keep)
+        return grad.where(keep, 0.0), ctx.view_fn(grad), None
+
 
 class _InvalidView(Op):
     """The grad_fn of a split/chunk/unbind output whose base was modified in place."""
@@ -181,4 +188,8 @@ class _InvalidView(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        raise RuntimeError(ctx.message)
+
+    @staticmethod
+    def backward_graph(ctx, grad, *inputs):
         raise RuntimeError(ctx.message)

@@ -19,6 +19,10 @@ class Add(Op):
     def backward(ctx, grad):
         return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha)
+
 
 class Sub(Op):
     """out = a - alpha * b;  d/da = grad,  d/db = -alpha * grad."""
@@ -30,6 +34,10 @@ class Sub(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        return grad, -grad if ctx.alpha == 1 else grad * -ctx.alpha
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
         return grad, -grad if ctx.alpha == 1 else grad * -ctx.alpha
 
 
@@ -51,6 +59,11 @@ class Mul(Op):
         need_a, need_b = ctx.needs_input_grad[:2]
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
 
 class Div(Op):
     """out = a / b;  d/da = grad / b,  d/db = -grad * a / b**2."""
@@ -64,6 +77,13 @@ class Div(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[:2]
+        grad_a = grad / b if need_a else None
+        grad_b = -grad * a / (b * b) if need_b else None
+        return grad_a, grad_b
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = grad / b if need_a else None
         grad_b = -grad * a / (b * b) if need_b else None
@@ -141,6 +161,26 @@ class Pow(Op):
                 grad_b = grad * xp.where((a == 0) & (b >= 0), 0, out * xp.log(a))
         return grad_a, grad_b
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        with backend.ignore_float_errors(backend.array_module(grad._data)):
+            return Pow._graph(ctx, grad, a, b)
+
+    @staticmethod
+    def _graph(ctx, grad, a, b):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        grad_a = grad_b = None
+        if need_a:
+            if isinstance(b, (int, float)):
+                grad_a = grad * b * a ** (b - 1) if b != 0 else grad * 0
+            else:
+                # grad inside the where, as in torch's formula: d/dgrad is then NaN
+                # where a == 0 == b (0 * 0**-1 leaks through where's backward), as torch's
+                grad_a = (grad * (b * a ** (b - 1))).where(b != 0, 0.0)
+        if need_b:
+            grad_b = grad * (a ** b * a.log()).where((a != 0) | (b < 0), 0.0)
+        return grad_a, grad_b
+
 
 def _is_int_array(xp, x):
     return hasattr(x, "dtype") and xp.issubdtype(x.dtype, xp.integer)
@@ -167,6 +207,10 @@ class Lerp(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b, w = ctx.saved_tensors
+        return grad * (1 - w), grad * w, grad * (b - a)
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b, w):
         return grad * (1 - w), grad * w, grad * (b - a)
 
 

@@ -3,9 +3,16 @@ isnan/isinf, allclose."""
 from __future__ import annotations
 
 from .. import backend, dtypes
+from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .indexing import nonzero
-from .promotion import _is_tensor, _scalar_as_array, cast, promote
+from .promotion import _is_tensor, _scalar_as_array, cast, check_broadcast, promote
+
+
+def _constant(array):
+    """An array (or NumPy scalar) as a Tensor outside the graph: a mask in a formula."""
+    return tensor_module.Tensor._wrap(backend.np.asarray(array) if not hasattr(array, "ndim")
+                                      else array)
 
 
 class Maximum(Op):
@@ -23,6 +30,11 @@ class Maximum(Op):
         share = (a > b) + 0.5 * (a == b)
         return grad * share.astype(grad.dtype), grad * (1 - share).astype(grad.dtype)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        share = Maximum.backward(ctx, grad._data.dtype.type(1))  # constant masks
+        return tuple(grad * _constant(s) for s in share)
+
 
 class Minimum(Op):
     """out = min(a, b); at a tie torch gives half the gradient to each input."""
@@ -38,6 +50,11 @@ class Minimum(Op):
         a, b = ctx.saved_tensors
         share = (a < b) + 0.5 * (a == b)
         return grad * share.astype(grad.dtype), grad * (1 - share).astype(grad.dtype)
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        share = Minimum.backward(ctx, grad._data.dtype.type(1))  # constant masks
+        return tuple(grad * _constant(s) for s in share)
 
 
 class Where(Op):
@@ -55,6 +72,10 @@ class Where(Op):
         xp = backend.array_module(grad)
         zero = xp.zeros((), dtype=grad.dtype)
         return None, xp.where(cond, grad, zero), xp.where(cond, zero, grad)
+
+    @staticmethod
+    def backward_graph(ctx, grad, cond, a, b):
+        return None, grad.where(cond, 0.0), grad.where(~cond, 0.0)
 
 
 class Clamp(Op):
@@ -94,6 +115,11 @@ class Clamp(Op):
             grad_hi = grad * hi_wins
         return grad * inside, grad_lo, grad_hi
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, lo, hi):
+        masks = Clamp.backward(ctx, grad._data.dtype.type(1))  # where each input wins
+        return tuple(None if m is None else grad * _constant(m) for m in masks)
+
 
 # ---- comparisons and logic (no gradient) ---------------------------------------------------------
 class Compare(Op):
@@ -130,6 +156,7 @@ def where(condition, input=None, other=None):
     if condition.dtype is not dtypes.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a "
                            f"tensor with dtype {condition.dtype.name}")
+    check_broadcast((condition, input, other))  # torch's words, not NumPy's ValueError
     (a, b), _ = promote(input, other)
     if not _is_tensor(a) and not _is_tensor(b):
         a = _scalar_as_array(a, cast(condition, dtypes.result_type(input, other)))
@@ -186,6 +213,7 @@ greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
 
 def _logical(fn_name):
     def fn(input, other):
+        check_broadcast((input, other))
         return Compare.apply(input, other, fn_name)
 
     fn.__name__ = fn_name

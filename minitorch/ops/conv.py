@@ -229,6 +229,79 @@ class Conv2d(Op):
             grad_b = grad.sum(axis=(0, 2, 3))
         return grad_x, grad_w, grad_b
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, weight, bias=None):
+        # both gradients are bilinear, so each is an op whose own backward is made of
+        # this conv and the other gradient (below): differentiable to any order
+        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        args = (ctx.geometry, ctx.groups)
+        grad_x = Conv2dGradInput.apply(grad, weight, *args) if need_x else None
+        grad_w = Conv2dGradWeight.apply(x, grad, *args) if need_w else None
+        grad_b = grad.sum((0, 2, 3)) if need_b else None
+        return grad_x, grad_w, grad_b
+
+
+def _conv2d_with(x, weight, g, groups):
+    """Conv2d.apply with the stride, padding and dilation of geometry g."""
+    return Conv2d.apply(x, weight, None, stride=(g.SH, g.SW), padding=(g.PH, g.PW),
+                        dilation=(g.DH, g.DW), groups=groups)
+
+
+class Conv2dGradInput(Op):
+    """Conv2d's input gradient as an op: out = conv2d_grad_input(grad, weight).
+
+    Linear in each argument: d/dgrad = conv2d(gg, weight), d/dweight =
+    conv2d_grad_weight(gg, grad) (gg, the incoming gradient, has the conv's input shape).
+    """
+
+    @staticmethod
+    def forward(ctx, grad, weight, g, groups):
+        ctx.geometry, ctx.groups = g, groups
+        ctx.save_for_backward(grad, weight)
+        return conv2d_grad_input(grad, weight, g, groups)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, weight = ctx.saved_tensors
+        g, groups = ctx.geometry, ctx.groups
+        need_grad, need_w = ctx.needs_input_grad[:2]
+        return (conv2d_forward(gg, weight, g, groups) if need_grad else None,
+                conv2d_grad_weight(gg, grad, g, groups)[0] if need_w else None)
+
+    @staticmethod
+    def backward_graph(ctx, gg, grad, weight, g, groups):
+        need_grad, need_w = ctx.needs_input_grad[:2]
+        return (_conv2d_with(gg, weight, g, groups) if need_grad else None,
+                Conv2dGradWeight.apply(gg, grad, g, groups) if need_w else None)
+
+
+class Conv2dGradWeight(Op):
+    """Conv2d's weight gradient as an op: out = conv2d_grad_weight(x, grad).
+
+    Linear in each argument: d/dx = conv2d_grad_input(grad, gw), d/dgrad = conv2d(x, gw)
+    (gw, the incoming gradient, has the weight's shape).
+    """
+
+    @staticmethod
+    def forward(ctx, x, grad, g, groups):
+        ctx.geometry, ctx.groups = g, groups
+        ctx.save_for_backward(x, grad)
+        return conv2d_grad_weight(x, grad, g, groups)[0]
+
+    @staticmethod
+    def backward(ctx, gw):
+        x, grad = ctx.saved_tensors
+        g, groups = ctx.geometry, ctx.groups
+        need_x, need_grad = ctx.needs_input_grad[:2]
+        return (conv2d_grad_input(grad, gw, g, groups) if need_x else None,
+                conv2d_forward(x, gw, g, groups) if need_grad else None)
+
+    @staticmethod
+    def backward_graph(ctx, gw, x, grad, g, groups):
+        need_x, need_grad = ctx.needs_input_grad[:2]
+        return (Conv2dGradInput.apply(grad, gw, g, groups) if need_x else None,
+                _conv2d_with(x, gw, g, groups) if need_grad else None)
+
 
 def conv_transpose_geometry(x_shape, weight_shape, stride, padding, output_padding,
                             dilation, groups):

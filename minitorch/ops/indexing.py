@@ -8,7 +8,7 @@ from __future__ import annotations
 from .. import backend, dtypes
 from ..autograd.function import Op
 from ..autograd.views import ViewOp
-from .promotion import cast
+from .promotion import cast, check_broadcast
 from .shape import normalize_dim
 
 
@@ -97,14 +97,40 @@ class GetItem(ViewOp):
 
     @staticmethod
     def backward(ctx, grad):
+        return (GetItemBackward.forward(None, grad, ctx.shape, ctx.index, ctx.basic),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, index, basic):
+        return (GetItemBackward.apply(grad, ctx.shape, ctx.index, ctx.basic),)
+
+
+class GetItemBackward(Op):
+    """GetItem's backward as an op: out = zeros(shape) with grad scatter-added at `index`.
+    Its own backward reads grad[index] again, so the pair differentiates to any order."""
+
+    @staticmethod
+    def forward(ctx, grad, shape, index, basic):
+        if ctx is not None:
+            ctx.index, ctx.basic = index, basic
         xp = backend.array_module(grad)
-        out = xp.zeros(ctx.shape, dtype=grad.dtype)
-        if ctx.basic:
-            out[ctx.index] = grad  # basic indexing never selects an element twice
+        out = xp.zeros(shape, dtype=grad.dtype)
+        if basic:
+            out[index] = grad  # basic indexing never selects an element twice
         else:
-            target, index = _view_for(out, ctx.index)
+            target, index = _view_for(out, index)
             scatter_add_into(target, index, grad)  # target is a view: adds land in out
-        return (out,)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.basic:
+            return (g[ctx.index],)
+        target, index = _view_for(g, ctx.index)
+        return (target[index],)
+
+    @staticmethod
+    def backward_graph(ctx, g, grad, shape, index, basic):
+        return (GetItem.apply(g, index, basic),)
 
 
 def getitem(input, index):
@@ -201,7 +227,35 @@ def index_put(input, index, value):
                                f"least two devices, {input.device} and {value.device}!")
         if value.dtype != input.dtype:
             value = cast(value, input.dtype)
+        target, sub = (input._data, idx) if _is_basic(idx) else _view_for(input._data, idx)
+        _check_value_shape(value, target[sub].shape, _is_basic(idx))
     return IndexPut.apply(input, value, idx)
+
+
+def _check_value_shape(value, target, basic):
+    """torch's error (not NumPy's ValueError) when `value` can't broadcast to the indexed
+    region `target`. A basic index writes into a view by `copy_`, which expands the value
+    (leading size-1 dims dropped first) and words its errors as `expand`; an advanced
+    index goes through index_put, which has its own message."""
+    shape = tuple(value.shape)
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) <= len(target) and all(v in (1, t) for v, t in zip(shape[::-1], target[::-1])):
+        return
+    if not basic:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(target)}")
+    if len(shape) > len(target):
+        raise RuntimeError(
+            f"expand({value.type()}{{{list(shape)}}}, size={list(target)}): the number of "
+            f"sizes provided ({len(target)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({len(shape)})")
+    for back in range(1, len(shape) + 1):  # torch reports the last mismatching dim
+        if shape[-back] not in (1, target[-back]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[-back]}) must match the existing "
+                f"size ({shape[-back]}) at non-singleton dimension {len(target) - back}.  "
+                f"Target sizes: {list(target)}.  Tensor sizes: {list(shape)}")
 
 
 def _along_axis_index(index, axis, xp):
@@ -229,20 +283,54 @@ class Gather(Op):
         out = xp.zeros(ctx.shape, dtype=grad.dtype)
         return scatter_add_into(out, ctx.full, grad), None, None
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis, index):
+        return GetItemBackward.apply(grad, ctx.shape, ctx.full, False), None, None
 
-def _check_index_tensor(name, input, dim, index):
+
+def _check_index_tensor(name, input, dim, index, src=None):
     if index.dtype not in (dtypes.int64, dtypes.int32):
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    axis = normalize_dim(dim, input.dim())  # torch checks dim first
     if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as "
                            f"input tensor")
-    axis = normalize_dim(dim, input.dim())
+    if index.dim() and input.dim():
+        _check_index_shape(name, input, axis, index, src)
     if index.numel():
         lo, hi = int(index._data.min()), int(index._data.max())
         if lo < 0 or hi >= input.shape[axis]:
             raise RuntimeError(f"index {hi if hi >= input.shape[axis] else lo} is out of "
                                f"bounds for dimension {axis} with size {input.shape[axis]}")
     return axis
+
+
+def _check_index_shape(name, input, axis, index, src):
+    """torch's scatter_gather_shape_check: index may not be larger than input (but along
+    `axis`) nor than src, checked dim by dim (NumPy would fail later, in its own words)."""
+    src_dims_differ = src is not None and max(src.dim(), 1) != index.dim()
+    if src_dims_differ and src.dim() == 0:  # measured: torch checks a scalar src first
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    for d in range(input.dim()):
+        size = index.shape[d]
+        if d != axis and size > input.shape[d]:
+            break
+        if src is not None and size > (src.shape[normalize_dim(d, src.dim())]
+                                       if src.dim() else 1):
+            break
+    else:
+        if src_dims_differ:
+            raise RuntimeError("Index tensor must have the same number of dimensions as src "
+                               "tensor")
+        return
+    where = f"expected index {list(index.shape)} to be no larger than self {list(input.shape)} "\
+            f"apart from dimension {axis}"
+    if name == "gather":
+        raise RuntimeError(f"Size does not match at dimension {d} {where}")
+    where = "E" + where[1:]
+    if src is not None:
+        where += f" and to be no larger size than src {list(src.shape)}"
+    raise RuntimeError(where)
 
 
 def gather(input, dim, index):
@@ -292,7 +380,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         raise TypeError("scatter() needs either src or value")
     if src is not None and not hasattr(src, "_data"):
         src, value = None, src
-    axis = _check_index_tensor("scatter", input, dim, index)
+    axis = _check_index_tensor("scatter", input, dim, index, src)
     if reduce not in (None, "add"):
         raise NotImplementedError(f"scatter: reduce={reduce!r} is not supported")
     if src is not None and src.dtype != input.dtype:
@@ -321,6 +409,11 @@ class IndexSelect(Op):
         full = (slice(None),) * ctx.axis + (ctx.index,)
         return scatter_add_into(out, full, grad), None, None
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis, index):
+        full = (slice(None),) * ctx.axis + (ctx.index,)
+        return GetItemBackward.apply(grad, ctx.shape, full, False), None, None
+
 
 def index_select(input, dim, index):
     if index.dim() > 1:
@@ -336,6 +429,12 @@ def index_select(input, dim, index):
 
 def index_fill(input, dim, index, value):
     axis = normalize_dim(dim, input.dim())
+    size = input.shape[axis] if input.dim() else 1
+    if index.numel() and index.dim() <= 1:  # else index_put says what is wrong
+        lo, hi = int(index._data.min()), int(index._data.max())
+        if lo < -size or hi >= size:  # NumPy would say "axis"; torch says "dimension"
+            raise IndexError(f"index {hi if hi >= size else lo} is out of bounds for "
+                             f"dimension {axis} with size {size}")
     full = (slice(None),) * axis + (index,)
     return index_put(input, full, value)
 
@@ -358,6 +457,13 @@ class MaskedFill(Op):
         grad_value = xp.where(mask, grad, zero) if ctx.needs_input_grad[2] else None
         return xp.where(mask, zero, grad), None, grad_value
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, mask, value):
+        (mask,) = ctx.saved_tensors
+        mask = _tensor_cls()._wrap(mask)
+        grad_value = grad.where(mask, 0.0) if ctx.needs_input_grad[2] else None
+        return grad.where(~mask, 0.0), None, grad_value
+
 
 def masked_fill(input, mask, value):
     if mask.dtype is not dtypes.bool:
@@ -367,11 +473,16 @@ def masked_fill(input, mask, value):
         if value.dim() != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but "
                                f"got tensor with {value.dim()} dimension(s).")
+    check_broadcast((mask, input))  # torch's words (mask first), not NumPy's ValueError
     return MaskedFill.apply(input, mask, value)
 
 
 def masked_select(input, mask):
     from .shape import expand
+
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    check_broadcast((mask, input))  # torch's words (mask first), not NumPy's ValueError
 
     shape = backend.array_module(input._data).broadcast_shapes(input.shape, mask.shape) \
         if hasattr(backend.array_module(input._data), "broadcast_shapes") else input.shape

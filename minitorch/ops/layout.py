@@ -148,6 +148,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         from ..creation import arange
 
         counts = input
+        if counts.dim() == 0:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
         if counts.dim() != 1 or counts.dtype.is_floating_point:
             _repeat_counts(counts, reshape(counts, (-1,)), 0)
         return repeat_interleave(arange(counts.shape[0], device=counts.device), counts, 0)

@@ -125,6 +125,10 @@ class NoDerivative(Op):
     def backward(ctx, *grads):
         raise ctx.error
 
+    @staticmethod
+    def backward_graph(ctx, *grads_and_inputs):
+        raise ctx.error
+
 
 def _unique_flat(x, xp):
     """Sorted distinct values (each NaN counts as distinct, NaN != NaN), the group of each

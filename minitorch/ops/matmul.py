@@ -1,6 +1,8 @@
 """Matrix products: matmul (@), mm, bmm, dot. One GEMM forward, two GEMMs backward."""
 from __future__ import annotations
 
+import math
+
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import promote
@@ -42,6 +44,22 @@ class Matmul(Op):
                 grad_b = grad_b.squeeze(-1)
         return grad_a, grad_b
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        a2 = a.unsqueeze(0) if a.dim() == 1 else a
+        b2 = b.unsqueeze(-1) if b.dim() == 1 else b
+        g = grad.unsqueeze(-1) if b.dim() == 1 else grad
+        g = g.unsqueeze(-2) if a.dim() == 1 else g
+        need_a, need_b = ctx.needs_input_grad[:2]
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = g.matmul(b2.transpose(-1, -2))
+            grad_a = grad_a.squeeze(-2) if a.dim() == 1 else grad_a
+        if need_b:
+            grad_b = a2.transpose(-1, -2).matmul(g)
+            grad_b = grad_b.squeeze(-1) if b.dim() == 1 else grad_b
+        return grad_a, grad_b
+
 
 # how torch's matmul errors spell dtypes: C type names (dot uses dtypes.scalar_type_name)
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
@@ -53,13 +71,7 @@ def matmul(input, other):
     if input.dim() == 0 or other.dim() == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{input.dim()}D and {other.dim()}D")
-    k_a = input.shape[-1]
-    k_b = other.shape[-2] if other.dim() > 1 else other.shape[0]
-    if k_a != k_b:
-        a_shape = "x".join(map(str, input.shape[-2:] if input.dim() > 1 else (1, k_a)))
-        b_shape = "x".join(map(str, other.shape[-2:] if other.dim() > 1 else (k_b, 1)))
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a_shape} and "
-                           f"{b_shape})")
+    _check_matmul_shapes(input, other)
     if input.dtype != other.dtype:  # torch never promotes inside a matrix product
         if input.dim() == 1 and other.dim() == 1:
             raise RuntimeError("dot : expected both vectors to have same dtype, but found "
@@ -70,6 +82,71 @@ def matmul(input, other):
                            f"{_C_NAMES.get(other.dtype.name, other.dtype.name)}")
     (a, b), _ = promote(input, other, broadcast=False)
     return Matmul.apply(a, b)
+
+
+def _check_matmul_shapes(input, other):
+    """Raise the error torch's matmul raises for shapes that don't multiply (NumPy's would
+    be a ValueError). torch picks a kernel by the operands' dims and layout, and each kernel
+    words its own error: dot (1-D @ 1-D); mv or mm when the bigger operand folds into a
+    matrix (`_folds`); else bmm over the broadcast batch dims."""
+    a, b = tuple(input.shape), tuple(other.shape)
+    k_a = a[-1]
+    k_b = b[-2] if len(b) > 1 else b[0]
+    if k_a == k_b and min(len(a), len(b)) <= 2:
+        return  # nothing to broadcast
+    if len(a) == 1 and len(b) == 1:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the "
+            f"same number of elements, but got {k_a} and {k_b} elements respectively")
+    if len(b) <= 2 and (len(a) <= 2 or _folds(input, other, a_is_bigger=True)):
+        rows = math.prod(a[:-1])
+        if len(b) == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), "
+                               f"vec ({k_b})")
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and "
+                           f"{k_b}x{b[-1]})")
+    if len(a) <= 2 and _folds(other, input, a_is_bigger=False):
+        rows = math.prod(b[:-2]) * b[-1]  # torch computes (other^T folded) @ input^T
+        if len(a) == 1:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_b}), "
+                               f"vec ({k_a})")
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_b} and "
+                           f"{k_a}x{a[0]})")
+    batch_a, batch_b = a[:-2], b[:-2]
+    ndim = max(len(batch_a), len(batch_b))
+    for back in range(1, ndim + 1):
+        n_a = batch_a[-back] if back <= len(batch_a) else 1
+        n_b = batch_b[-back] if back <= len(batch_b) else 1
+        if n_a != n_b and n_a != 1 and n_b != 1:
+            raise RuntimeError(f"The size of tensor a ({n_a}) must match the size of tensor b "
+                               f"({n_b}) at non-singleton dimension {ndim - back}")
+    if k_a != k_b:
+        batch = math.prod(n_a if n_b == 1 else n_b for n_a, n_b in _pad_zip(batch_a, batch_b))
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{batch}, {k_a}] but got: [{batch}, {k_b}].")
+
+
+def _folds(big, small, a_is_bigger):
+    """torch's `should_fold`: whether matmul views the >=3-D operand `big` (transposed when it
+    is the second operand) as one matrix, which it does when that needs no copy, when `big`
+    is empty, or when `small` requires grad."""
+    if big.dim() < 3 or small.requires_grad:
+        return big.dim() >= 3
+    if small.dim() == 2 and not a_is_bigger:
+        return False  # measured on torch 2.13: a matrix @ a batch folds only for grad
+    if big._data.size == 0:
+        return True
+    shape = list(big.shape)
+    strides = [s // big._data.itemsize for s in big._data.strides]
+    if not a_is_bigger:  # other.mT
+        shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
+
+
+def _pad_zip(a, b):
+    """Pairs of sizes of two shapes aligned from the right, the shorter padded with 1s."""
+    n = max(len(a), len(b))
+    return zip((1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b)
 
 
 def mm(input, mat2):

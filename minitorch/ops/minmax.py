@@ -8,9 +8,10 @@ from __future__ import annotations
 import operator
 
 from .. import backend, return_types
+from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .comparison import maximum, minimum
-from .reduce import _axes, _expand_back
+from .reduce import _axes, _broadcast_back, _expand_back
 from .shape import normalize_dims
 
 _MaxResult, _MinResult = return_types.max, return_types.min
@@ -41,6 +42,15 @@ class MaxMinDim(Op):
         positions = xp.arange(n).reshape((n,) + (1,) * (len(ctx.shape) - ctx.axis - 1))
         return ((positions == idx) * g,)
 
+    @staticmethod
+    def backward_graph(ctx, grad, grad_idx, x, *args):
+        (idx,) = ctx.saved_tensors
+        xp = backend.array_module(idx)
+        g = grad if ctx.keepdim else grad.unsqueeze(ctx.axis)
+        n = ctx.shape[ctx.axis]
+        positions = xp.arange(n).reshape((n,) + (1,) * (len(ctx.shape) - ctx.axis - 1))
+        return (g * tensor_module.Tensor._wrap(positions == idx),)
+
 
 class AmaxAmin(Op):
     """max/min over axes without indices; ties share the gradient evenly (torch's amax)."""
@@ -58,6 +68,13 @@ class AmaxAmin(Op):
         mask = (x == out).astype(grad.dtype)
         count = mask.sum(axis=ctx.axes, keepdims=True)
         return (_expand_back(grad, ctx.axes, ctx.keepdim) * mask / count,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        x_, out = ctx.saved_tensors
+        mask = (x_ == out).astype(x_.dtype)
+        share = tensor_module.Tensor._wrap(mask / mask.sum(axis=ctx.axes, keepdims=True))
+        return (_broadcast_back(grad, ctx.axes, ctx.keepdim, x.shape) * share,)
 
 
 def _is_int(value):
@@ -113,12 +130,28 @@ def _check_dims(dim, name):
 
 def amax(input, dim=(), keepdim=False):
     _check_dims(dim, "amax")
-    return AmaxAmin.apply(input, _axes(input, dim), keepdim, True)
+    return AmaxAmin.apply(input, _nonempty_axes(input, dim, "amax"), keepdim, True)
 
 
 def amin(input, dim=(), keepdim=False):
     _check_dims(dim, "amin")
-    return AmaxAmin.apply(input, _axes(input, dim), keepdim, False)
+    return AmaxAmin.apply(input, _nonempty_axes(input, dim, "amin"), keepdim, False)
+
+
+def _nonempty_axes(input, dim, fn):
+    """The axes to reduce, after torch's checks for empty ones (NumPy's error would be a
+    ValueError: "zero-size array to reduction operation maximum")."""
+    axes = _axes(input, dim)
+    if input.numel() == 0:
+        if dim == () or dim == []:
+            raise RuntimeError(f"{fn}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        for axis in (axes if isinstance(axes, tuple) else (axes,)):
+            if input.dim() and input.shape[axis] == 0:
+                raise IndexError(f"{fn}(): Expected reduction dim {axis} to have non-zero "
+                                 "size.")
+    return axes
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -136,10 +169,15 @@ def _arg(input, dim, keepdim, fn):
         raise TypeError(f"{fn}(): argument 'dim' must be int, not {type(dim).__name__}")
     xp = backend.array_module(input._data)
     if dim is None:
+        if input.numel() == 0:  # NumPy would raise a ValueError
+            raise IndexError(f"{fn}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
         out = getattr(xp, fn)(input._data.reshape(-1))
         if keepdim:
             out = out.reshape((1,) * input.dim())
     else:
         axis = normalize_dims(dim, input.dim())[0]
+        if input.dim() and input.shape[axis] == 0:
+            raise IndexError(f"{fn}(): Expected reduction dim {axis} to have non-zero size.")
         out = getattr(xp, fn)(input._data, axis=axis, keepdims=keepdim)
     return Tensor._wrap(xp.asarray(out, dtype=xp.int64))

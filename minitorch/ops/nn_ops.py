@@ -10,10 +10,16 @@ from __future__ import annotations
 import math
 
 from .. import backend
+from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .error_function import erf  # the exact GELU needs it: erf(xp, x)
 from .indexing import scatter_add_into
 from .unary import _sigmoid
+
+
+def _constant(array):
+    """An array as a Tensor outside the graph (a mask, for a `backward_graph`)."""
+    return tensor_module.Tensor._wrap(array)
 
 
 # ---- activations ------------------------------------------------------------------------------
@@ -47,6 +53,13 @@ class LeakyRelu(Op):
                 "in-place leakRelu backward calculation with negative slope")
         (ref,) = ctx.saved_tensors  # x, or out in place
         return (backend.array_module(ref).where(ref > 0, grad, grad * ctx.slope),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, negative_slope):
+        if getattr(ctx, "in_place_with_negative_slope", False):
+            LeakyRelu.backward(ctx, grad._data)  # raises torch's in-place error
+        (ref,) = ctx.saved_tensors
+        return ((grad * ctx.slope).where(_constant(ref <= 0), grad),)
 
 
 class Elu(Op):
@@ -114,6 +127,17 @@ class Gelu(Op):
         pdf = xp.exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
         return (grad * (cdf + x * pdf),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, approximate):
+        if ctx.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            t = (k * (x + 0.044715 * x * x * x)).tanh()
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+            return (grad * d,)
+        cdf = 0.5 * (1 + (x * (1 / math.sqrt(2))).erf())
+        pdf = (-0.5 * x * x).exp() * (1 / math.sqrt(2 * math.pi))
+        return (grad * (cdf + x * pdf),)
+
 
 class Softplus(Op):
     """out = log(1 + e^(beta x)) / beta, linear where beta x > threshold;
@@ -135,6 +159,11 @@ class Softplus(Op):
         z = x * ctx.beta
         return (xp.where(z > ctx.threshold, grad, grad * _sigmoid(xp, z)),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, beta, threshold):
+        z = x * ctx.beta
+        return ((grad * z.sigmoid()).where(_constant(z._data <= ctx.threshold), grad),)
+
 
 class Hardtanh(Op):
     """out = clamp(x, min_val, max_val);  d/dx = 1 strictly inside, 0 at the bounds (torch;
@@ -155,6 +184,11 @@ class Hardtanh(Op):
         lo, hi = ctx.bounds
         return (backend.array_module(x).where((x > lo) & (x < hi), grad, 0),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, min_val, max_val):
+        lo, hi = ctx.bounds
+        return (grad.where(_constant((x._data > lo) & (x._data < hi)), 0.0),)
+
 
 class Silu(Op):
     """out = x sigmoid(x);  d/dx = s (1 + x (1 - s)), s = sigmoid(x)."""
@@ -169,6 +203,11 @@ class Silu(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         s = _sigmoid(backend.array_module(x), x)
+        return (grad * s * (1 + x * (1 - s)),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x):
+        s = x.sigmoid()
         return (grad * s * (1 + x * (1 - s)),)
 
 
@@ -187,6 +226,11 @@ class Mish(Op):
         xp = backend.array_module(x)
         t = xp.tanh(xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
         return (grad * (t + x * _sigmoid(xp, x) * (1 - t * t)),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x):
+        t = (x.relu() + (-x.abs()).exp().log1p()).tanh()
+        return (grad * (t + x * x.sigmoid() * (1 - t * t)),)
 
 
 # ---- linear layers ------------------------------------------------------------------------------
@@ -214,6 +258,19 @@ class Linear(Op):
             grad_w = xp.matmul(g2.T, x2)
         if ctx.has_bias and need[2]:
             grad_b = grad.reshape(-1, grad.shape[-1]).sum(axis=0) if grad.ndim > 1 else grad
+        return grad_x, grad_w, grad_b
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, weight, bias=None):
+        need = ctx.needs_input_grad
+        grad_x = grad.matmul(weight) if need[0] else None
+        grad_w = grad_b = None
+        g2 = grad.reshape(-1, grad.shape[-1]) if grad.dim() != 1 else grad.unsqueeze(0)
+        if need[1]:
+            x2 = x.reshape(-1, x.shape[-1]) if x.dim() != 1 else x.unsqueeze(0)
+            grad_w = g2.transpose(0, 1).matmul(x2)
+        if ctx.has_bias and need[2]:
+            grad_b = g2.sum(0)
         return grad_x, grad_w, grad_b
 
 
@@ -251,6 +308,11 @@ class MaskScale(Op):
     def backward(ctx, grad):
         (mask,) = ctx.saved_tensors
         return backend.array_module(grad).where(mask, grad * ctx.scale, 0), None
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, mask, scale):
+        (mask,) = ctx.saved_tensors
+        return (grad * ctx.scale).where(tensor_module.Tensor._wrap(mask), 0.0), None
 
 
 # ---- batch normalization ----------------------------------------------------------------------
@@ -314,4 +376,32 @@ class BatchNorm(Op):
                 grad_x = (dx_hat - sum_d / n - x_hat * (sum_dx / n)) * inv_std.reshape(shape)
             else:
                 grad_x = dx_hat * inv_std.reshape(shape)
+        return grad_x, grad_w, grad_b
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, weight, bias, mean, var, eps, *running):
+        """The same formula on Tensors, with x_hat and inv_std recomputed from x so that
+        they carry the graph (eval mode: inv_std comes from the running stats, a constant)."""
+        axes, shape = ctx.axes, ctx.shape
+        need = ctx.needs_input_grad
+        if ctx.use_batch:
+            centered = x - x.mean(axes, keepdim=True)
+            inv_std = ((centered * centered).mean(axes, keepdim=True) + eps).rsqrt()
+        else:
+            inv_std = _constant(ctx.saved_tensors[1].reshape(shape))
+            centered = x - _constant(backend.array_module(x._data).asarray(
+                getattr(mean, "_data", mean)).reshape(shape).astype(x._data.dtype))
+        x_hat = centered * inv_std
+        grad_w = (grad * x_hat).sum(axes) if weight is not None and need[1] else None
+        grad_b = grad.sum(axes) if need[2] else None
+        grad_x = None
+        if need[0]:
+            dx_hat = grad * weight.reshape(shape) if weight is not None else grad
+            if ctx.use_batch:
+                n = grad.numel() // grad.shape[1]
+                sum_d = dx_hat.sum(axes, keepdim=True)
+                sum_dx = (dx_hat * x_hat).sum(axes, keepdim=True)
+                grad_x = (dx_hat - sum_d / n - x_hat * (sum_dx / n)) * inv_std
+            else:
+                grad_x = dx_hat * inv_std
         return grad_x, grad_w, grad_b

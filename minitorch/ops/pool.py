@@ -96,23 +96,78 @@ class MaxPool2d(Op):
     @staticmethod
     def backward(ctx, grad, grad_indices=None):
         (arg,) = ctx.saved_tensors
-        g = ctx.geometry
-        xp = backend.array_module(grad)
-        n, c = grad.shape[:2]
-        if _tiles(g):
-            grad_x = xp.empty((n, c, g.H, g.W), dtype=grad.dtype)
-            backend.parallel_over_batch(xp, n, lambda n0, n1: _tile_grad(
-                grad[n0:n1], arg[n0:n1], g, grad_x[n0:n1]), items=grad_x.size)
-            return (grad_x,)
-        grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
-        for kh in range(g.KH):
-            for kw in range(g.KW):
-                hit = arg == kh * g.KW + kw
-                if _disjoint(g):
-                    xp.multiply(grad, hit, out=grad_pad[window(g, kh, kw)])
-                else:
-                    grad_pad[window(g, kh, kw)] += xp.where(hit, grad, 0)
-        return (_unpad_grad(grad_pad, g),)
+        return (_max_pool_scatter(grad, arg, ctx.geometry),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, *indices_grad_and_inputs):
+        (arg,) = ctx.saved_tensors
+        return (MaxPoolScatter.apply(grad, arg, ctx.geometry),)
+
+
+def _max_pool_scatter(grad, arg, g):
+    """Max-pool's backward: each output's gradient goes to its window's argmax tap."""
+    xp = backend.array_module(grad)
+    n, c = grad.shape[:2]
+    if _tiles(g):
+        grad_x = xp.empty((n, c, g.H, g.W), dtype=grad.dtype)
+        backend.parallel_over_batch(xp, n, lambda n0, n1: _tile_grad(
+            grad[n0:n1], arg[n0:n1], g, grad_x[n0:n1]), items=grad_x.size)
+        return grad_x
+    grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
+    for kh in range(g.KH):
+        for kw in range(g.KW):
+            hit = arg == kh * g.KW + kw
+            if _disjoint(g):
+                xp.multiply(grad, hit, out=grad_pad[window(g, kh, kw)])
+            else:
+                grad_pad[window(g, kh, kw)] += xp.where(hit, grad, 0)
+    return _unpad_grad(grad_pad, g)
+
+
+def _max_pool_gather(x, arg, g):
+    """The adjoint of _max_pool_scatter: each output reads x at its window's argmax tap."""
+    xp = backend.array_module(x)
+    x_pad = padded(x, g, 0)
+    out = xp.zeros(x.shape[:2] + (g.OH, g.OW), dtype=x.dtype)
+    for kh in range(g.KH):
+        for kw in range(g.KW):
+            out += xp.where(arg == kh * g.KW + kw, x_pad[window(g, kh, kw)], 0)
+    return out
+
+
+class MaxPoolScatter(Op):
+    """Max-pool's backward as an op (for create_graph=True): out = grad scattered to the
+    argmax taps; linear in grad, and its backward is the gather at the same taps."""
+
+    @staticmethod
+    def forward(ctx, grad, arg, g):
+        ctx.arg, ctx.geometry = arg, g
+        return _max_pool_scatter(grad, arg, g)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _max_pool_gather(gg, ctx.arg, ctx.geometry), None, None
+
+    @staticmethod
+    def backward_graph(ctx, gg, grad, arg, g):
+        return MaxPoolGather.apply(gg, arg, g), None, None
+
+
+class MaxPoolGather(Op):
+    """The adjoint of MaxPoolScatter: out = x read at the argmax taps."""
+
+    @staticmethod
+    def forward(ctx, x, arg, g):
+        ctx.arg, ctx.geometry = arg, g
+        return _max_pool_gather(x, arg, g)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _max_pool_scatter(grad, ctx.arg, ctx.geometry), None, None
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, arg, g):
+        return MaxPoolScatter.apply(grad, arg, g), None, None
 
 
 def _tiles(g):
@@ -225,15 +280,69 @@ class AvgPool2d(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        g = ctx.geometry
-        xp = backend.array_module(grad)
-        share = grad / ctx.divisor
-        n, c = grad.shape[:2]
-        grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
-        for kh in range(g.KH):
-            for kw in range(g.KW):
-                grad_pad[window(g, kh, kw)] += share
-        return (_unpad_grad(grad_pad, g),)
+        return (_avg_pool_spread(grad, ctx.geometry, ctx.divisor),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        return (AvgPoolSpread.apply(grad, ctx.geometry, ctx.divisor),)
+
+
+def _avg_pool_spread(grad, g, divisor):
+    """Avg-pool's backward: grad / divisor to every pixel of the window."""
+    xp = backend.array_module(grad)
+    share = grad / divisor
+    n, c = grad.shape[:2]
+    grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
+    for kh in range(g.KH):
+        for kw in range(g.KW):
+            grad_pad[window(g, kh, kw)] += share
+    return _unpad_grad(grad_pad, g)
+
+
+def _avg_pool_sum(x, g, divisor):
+    """Avg-pool's forward for a given geometry and divisor: the adjoint of the spread."""
+    x_pad = padded(x, g, 0)
+    total = x_pad[window(g, 0, 0)].copy()
+    for kh in range(g.KH):
+        for kw in range(g.KW):
+            if kh or kw:
+                total += x_pad[window(g, kh, kw)]
+    return total / divisor
+
+
+class AvgPoolSpread(Op):
+    """Avg-pool's backward as an op (for create_graph=True); linear in grad: its
+    backward is avg-pooling again (AvgPoolSum), and that one's is this."""
+
+    @staticmethod
+    def forward(ctx, grad, g, divisor):
+        ctx.geometry, ctx.divisor = g, divisor
+        return _avg_pool_spread(grad, g, divisor)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _avg_pool_sum(gg, ctx.geometry, ctx.divisor), None, None
+
+    @staticmethod
+    def backward_graph(ctx, gg, grad, g, divisor):
+        return AvgPoolSum.apply(gg, g, divisor), None, None
+
+
+class AvgPoolSum(Op):
+    """Avg-pooling with a fixed geometry and divisor: the adjoint of AvgPoolSpread."""
+
+    @staticmethod
+    def forward(ctx, x, g, divisor):
+        ctx.geometry, ctx.divisor = g, divisor
+        return _avg_pool_sum(x, g, divisor)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _avg_pool_spread(grad, ctx.geometry, ctx.divisor), None, None
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, g, divisor):
+        return AvgPoolSpread.apply(grad, g, divisor), None, None
 
 
 def adaptive_windows(in_len, out_len):

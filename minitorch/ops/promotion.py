@@ -17,12 +17,20 @@ def _is_tensor(x):
 
 def promote(*operands, to_float=False, broadcast=True):
     """Cast Tensor operands to their common dtype; Python scalars stay scalars.
+    NumPy scalars count as Python numbers (see `dtypes.as_python_scalar`).
     With `broadcast` (elementwise ops), shapes that don't broadcast raise torch's error."""
+    operands = [dtypes.as_python_scalar(x) for x in operands]
+    for x in operands:
+        if not (_is_tensor(x) or x is None or isinstance(x, (int, float))):
+            # an ndarray too: torch's functions take no arrays (its operators then
+            # hand the call to NumPy, see Tensor.__array_wrap__)
+            raise TypeError(f"unsupported operand type {type(x).__name__}; expected a "
+                            "Tensor or a Python number")
     if broadcast:
         _check_broadcast(operands)
     fast = _fast_common_dtype(operands)
     if fast is not None and (fast.kind == "f" or not to_float):
-        return list(operands), dtypes.from_numpy_dtype(fast)
+        return operands, dtypes.from_numpy_dtype(fast)
     dt = dtypes.result_type(*operands)
     if to_float and not dt.is_floating_point:
         dt = dtypes.get_default_dtype()
@@ -30,12 +38,33 @@ def promote(*operands, to_float=False, broadcast=True):
     for x in operands:
         if _is_tensor(x):
             out.append(x if x._data.dtype == dt.np else cast(x, dt))
-        elif isinstance(x, (int, float, bool)) or x is None:
-            out.append(x)
+        elif isinstance(x, int) and not isinstance(x, bool) and dt.np.kind in "iu":
+            out.append(_wrap_int(x, dt.np))
         else:
-            raise TypeError(f"unsupported operand type {type(x).__name__}; expected a Tensor "
-                            "or a Python number")
+            out.append(x)
     return out, dt
+
+
+def _int_range(np_dtype):
+    info = backend.np.iinfo(np_dtype)
+    return int(info.min), int(info.max)
+
+
+_INT_RANGES = {backend.np.dtype(t): _int_range(t) for t in
+               ("uint8", "int8", "int16", "int32", "int64")}
+
+
+def _wrap_int(value, np_dtype):
+    """An int scalar the integer result dtype can't hold wraps around as torch casts it
+    (uint8 tensor + -1 adds 255; int8 tensor == 257 compares with 1). NumPy 2 would
+    raise OverflowError instead."""
+    low, high = _INT_RANGES[np_dtype]
+    if low <= value <= high:
+        return value
+    if not -2**63 <= value < 2**63:  # torch reads every int scalar as an int64 first
+        raise OverflowError("int too big to convert")
+    width = high - low + 1
+    return (value - low) % width + low
 
 
 def _check_broadcast(operands):
@@ -51,6 +80,9 @@ def _check_broadcast(operands):
             raise RuntimeError(
                 f"The size of tensor a ({sizes[0]}) must match the size of tensor b ({other}) "
                 f"at non-singleton dimension {ndim - back}")
+
+
+check_broadcast = _check_broadcast  # public: normal() checks mean and std with it
 
 
 def _fast_common_dtype(operands):
@@ -73,7 +105,8 @@ def _fast_common_dtype(operands):
     for x in operands:
         if _is_tensor(x) or x is None or isinstance(x, bool):
             continue  # a bool scalar never raises a tensor's category
-        if isinstance(x, int) and common.kind in "iuf":
+        if isinstance(x, int) and (common.kind == "f" or (
+                common.kind in "iu" and _INT_RANGES[common][0] <= x <= _INT_RANGES[common][1])):
             continue
         if isinstance(x, float) and common.kind == "f":
             continue
@@ -86,6 +119,10 @@ def _scalar_as_array(x, like):
     if _is_tensor(x):
         return x
     from ..tensor import Tensor
+
+    x = dtypes.as_python_scalar(x)
+    if isinstance(x, int) and not isinstance(x, bool) and like._data.dtype.kind in "iu":
+        x = _wrap_int(x, like._data.dtype)
 
     xp = backend.array_module(like._data)
     return Tensor._wrap(xp.asarray(x, dtype=like._data.dtype))
@@ -101,6 +138,10 @@ class Cast(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        return (grad,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, dtype):
         return (grad,)
 
 
@@ -119,6 +160,10 @@ class ToDevice(Op):
     @staticmethod
     def backward(ctx, grad):
         return (backend.move(grad, ctx.source),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, device):
+        return (to_device(grad, ctx.source),)
 
 
 def to_device(x, device):

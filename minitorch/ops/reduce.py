@@ -8,6 +8,7 @@ reduced axes (`_expand_back`) so the gradient broadcasts against the input.
 from __future__ import annotations
 
 from .. import backend, dtypes
+from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .promotion import cast
 from .shape import normalize_dims
@@ -19,6 +20,12 @@ def _expand_back(grad, axes, keepdim):
         return grad
     xp = backend.array_module(grad)
     return xp.expand_dims(grad, axes)
+
+
+def _broadcast_back(grad, axes, keepdim, shape):
+    """_expand_back and broadcast to `shape`, on a Tensor (for `backward_graph`)."""
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return grad.reshape(kept).expand(tuple(shape))
 
 
 class Sum(Op):
@@ -34,6 +41,18 @@ class Sum(Op):
         xp = backend.array_module(grad)
         return (xp.broadcast_to(_expand_back(grad, ctx.axes, ctx.keepdim), ctx.shape),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axes, keepdim):
+        return (_broadcast_back(grad, ctx.axes, ctx.keepdim, ctx.shape),)
+
+
+def _mean(x, axes, keepdims):
+    """x.mean; with nothing to average, NaN without NumPy's "Mean of empty slice" warning
+    (which np.errstate does not silence), as torch gives it."""
+    if _count(x.shape, axes) == 0:
+        return x.sum(axis=axes, keepdims=keepdims) / 0
+    return x.mean(axis=axes, keepdims=keepdims)
+
 
 class Mean(Op):
     """out = sum / n;  d/dx = grad / n broadcast back."""
@@ -42,13 +61,17 @@ class Mean(Op):
     def forward(ctx, x, axes, keepdim):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, x.shape
         ctx.count = _count(x.shape, axes)
-        return x.mean(axis=axes, keepdims=keepdim)
+        return _mean(x, axes, keepdim)
 
     @staticmethod
     def backward(ctx, grad):
         xp = backend.array_module(grad)
         g = _expand_back(grad, ctx.axes, ctx.keepdim) / ctx.count
         return (xp.broadcast_to(g, ctx.shape),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, axes, keepdim):
+        return (_broadcast_back(grad, ctx.axes, ctx.keepdim, ctx.shape) / ctx.count,)
 
 
 def _count(shape, axes):
@@ -101,7 +124,7 @@ class Var(Op):
     @staticmethod
     def forward(ctx, x, axes, correction, keepdim, all_dims):
         xp = backend.array_module(x)
-        centered = x - x.mean(axis=axes, keepdims=True)
+        centered = x - _mean(x, axes, True)
         ctx.save_for_backward(centered)
         ctx.axes, ctx.keepdim, ctx.all_dims = axes, keepdim, all_dims
         ctx.dof = _count(x.shape, axes) - correction
@@ -118,6 +141,15 @@ class Var(Op):
             if ctx.all_dims and ctx.dof <= 0:
                 return (g * xp.where(centered == 0, float("nan"), float("inf")).astype(g.dtype),)
             return (g * centered * (2.0 / ctx.dof if ctx.dof else float("inf")),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        if ctx.dof <= 0:  # torch's inf/NaN edge cases above are not reproduced here
+            raise RuntimeError(
+                f"{type(ctx).__name__} has no double-backward formula yet for correction >= "
+                f"the number of elements reduced (here n - correction = {ctx.dof})")
+        g = _broadcast_back(grad, ctx.axes, ctx.keepdim, x.shape)
+        return (g * (x - x.mean(ctx.axes, keepdim=True)) * (2.0 / ctx.dof),)
 
 
 class Std(Op):
@@ -138,6 +170,17 @@ class Std(Op):
             grad_var = xp.where(ctx.out == 0, 0, grad / (2 * ctx.out)).astype(grad.dtype)
         return Var.backward(ctx, grad_var)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        if ctx.dof <= 0:
+            return Var.backward_graph(ctx, grad, x)  # the same error
+        # the output itself, differentiated by this same node (recomputing sqrt(var) would
+        # give NaN second derivatives where out == 0: sqrt' is inf there). As in torch,
+        # d/dgrad is still NaN where out == 0 (0 / 0 leaks through where's backward).
+        out = ctx.output_tensor(ctx.out)
+        grad_var = (grad / (2 * out)).where(out != 0, 0.0)
+        return Var.backward_graph(ctx, grad_var, x)
+
 
 class Cumsum(Op):
     """out_i = sum_{j<=i} x_j;  d/dx_j = sum_{i>=j} grad_i (a reversed cumsum)."""
@@ -156,6 +199,13 @@ class Cumsum(Op):
             return (grad,)
         a = ctx.axis
         return (xp.flip(xp.cumsum(xp.flip(grad, axis=a), axis=a), axis=a),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis):
+        if grad.dim() == 0:
+            return (grad,)
+        a = (ctx.axis,)
+        return (grad.flip(a).cumsum(ctx.axis).flip(a),)
 
 
 class Norm(Op):
@@ -198,6 +248,30 @@ class Norm(Op):
             return (xp.where(out == 0, 0, g * x / safe),)
         d = xp.abs(x) ** (p - 1) * xp.sign(x) / safe ** (p - 1)
         return (xp.where(out == 0, 0, g * d),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        """torch's norm_backward on Tensors, with `out` the node's own output (so its
+        derivative flows back through this node); p = 1, 2, inf and p > 2."""
+        x_arr, out_arr = ctx.saved_tensors
+        p = ctx.p
+        g = _broadcast_back(grad, ctx.axes, ctx.keepdim, x.shape)
+        if p == 0:
+            return (None,)
+        if p == 1:
+            return (g * x.sign(),)
+        if p == float("inf"):
+            mask = (backend.array_module(x_arr).abs(x_arr) == out_arr).astype(x_arr.dtype)
+            share = mask / mask.sum(axis=ctx.axes, keepdims=True)
+            return (g * x.sign() * tensor_module.Tensor._wrap(share),)
+        if p < 2:
+            raise RuntimeError(f"{type(ctx).__name__} has no double-backward formula yet "
+                               f"for p < 2 other than 1 (p = {p})")
+        shape = out_arr.shape if ctx.keepdim else out_arr.squeeze(ctx.axes).shape
+        out = ctx.output_tensor(out_arr.reshape(shape)).reshape(out_arr.shape)
+        if p == 2:
+            return (g * (x / out).where(out != 0, 0.0),)
+        return (x * x.abs() ** (p - 2) * (g / out ** (p - 1)).where(out != 0, 0.0),)
 
 
 class ReduceLogic(Op):

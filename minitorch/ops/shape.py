@@ -49,10 +49,11 @@ def infer_shape(shape, numel):
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = 1
-    for s in shape:
+    for i, s in enumerate(shape):
         if s != -1:
             if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+                raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                                   f"{list(shape)}")
             known *= s
     if -1 in shape:
         if known == 0 or numel % known:
@@ -130,6 +131,10 @@ class Reshape(ViewOp):
     def backward(ctx, grad):
         return (grad.reshape(ctx.shape),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, shape, must_view):
+        return (grad.reshape(ctx.shape),)
+
 
 def reshape(input, *shape):
     shape = infer_shape(_sizes(shape), input.numel())
@@ -196,6 +201,10 @@ class Permute(ViewOp):
     def backward(ctx, grad):
         return (grad.transpose(ctx.inverse),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axes):
+        return (grad.permute(ctx.inverse),)
+
 
 def permute(input, *dims):
     dims = _sizes(dims)
@@ -239,6 +248,10 @@ class Expand(ViewOp):
 
     @staticmethod
     def backward(ctx, grad):
+        return (grad,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, shape):
         return (grad,)
 
 
@@ -292,12 +305,25 @@ class Repeat(Op):
         g = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
         return (g,)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, reps):
+        split = []
+        for r, n in zip(ctx.reps, ctx.in_shape):
+            split += [r, n]
+        return (grad.reshape(split).sum(dim=tuple(range(0, len(split), 2))),)
+
 
 def repeat(input, *sizes):
     reps = _sizes(sizes)
     if len(reps) < input.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
                            "number of dimensions of tensor")
+    shape = (1,) * (len(reps) - input.dim()) + tuple(input.shape)
+    out_shape = [r * n for r, n in zip(reps, shape)]
+    if any(n < 0 for n in out_shape):  # NumPy's error would be a ValueError
+        bad = next(n for n in out_shape if n < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {bad}: "
+                           f"{out_shape}")
     return Repeat.apply(input, reps)
 
 
@@ -311,6 +337,10 @@ class Contiguous(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        return (grad,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, force_copy):
         return (grad,)
 
 
@@ -353,6 +383,13 @@ class Cat(Op):
             out.append(xp.zeros(0, dtype=grad.dtype) if skipped else grad[tuple(index)])
         return tuple(out)
 
+    @staticmethod
+    def backward_graph(ctx, grad, axis, ndim, *xs):
+        out = [None, None]
+        for lo, hi, skipped in zip(ctx.bounds[:-1], ctx.bounds[1:], ctx.skipped):
+            out.append(grad.new_zeros(0) if skipped else Slice.apply(grad, ctx.axis, lo, hi))
+        return tuple(out)
+
 
 def cat(tensors, dim=0):
     tensors = list(tensors)
@@ -361,16 +398,22 @@ def cat(tensors, dim=0):
     tensors, _ = promote(*tensors, broadcast=False)  # skipped ones count for the dtype too
     kept = [t_ for t_ in tensors if t_.shape != (0,)]
     ref = kept[0] if kept else tensors[0]
-    axis = normalize_dim(dim, ref.dim())
+    # only legacy empty (0,) tensors: torch returns one whatever `dim` says
+    axis = normalize_dim(dim, ref.dim()) if kept else 0
     for i, t_ in enumerate(tensors):
+        if t_.dim() == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
         if _skipped(t_, ref.dim()):
             continue
-        if t_.dim() != ref.dim() or any(
-                a != b for k, (a, b) in enumerate(zip(t_.shape, ref.shape)) if k != axis):
-            raise RuntimeError(
-                f"Sizes of tensors must match except in dimension {axis}. Expected size "
-                f"{list(ref.shape)} but got size {list(t_.shape)} for tensor number {i} in "
-                "the list.")
+        if t_.dim() != ref.dim():
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.dim()} "
+                               f"and {t_.dim()}")
+        for k, (want, got) in enumerate(zip(ref.shape, t_.shape)):
+            if k != axis and want != got:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size "
+                    f"{want} but got size {got} for tensor number {i} in the list.")
     return Cat.apply(axis, ref.dim(), *tensors)
 
 
@@ -390,6 +433,11 @@ class Stack(Op):
 
     @staticmethod
     def backward(ctx, grad):
+        lead = (slice(None),) * ctx.axis
+        return (None,) + tuple(grad[lead + (i,)] for i in range(ctx.count))
+
+    @staticmethod
+    def backward_graph(ctx, grad, axis, *xs):
         lead = (slice(None),) * ctx.axis
         return (None,) + tuple(grad[lead + (i,)] for i in range(ctx.count))
 
@@ -420,12 +468,38 @@ class Slice(ViewOp):
 
     @staticmethod
     def backward(ctx, grad):
+        return (SliceBackward.forward(None, grad, ctx.shape, ctx.axis, ctx.lo, ctx.hi),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis, lo, hi):
+        return (SliceBackward.apply(grad, ctx.shape, ctx.axis, ctx.lo, ctx.hi),)
+
+
+class SliceBackward(Op):
+    """Slice's backward as an op: out = zeros(shape) with grad placed at [lo:hi] on `axis`.
+    Its own backward is the slice again -- the pair differentiates each other, to any order.
+    """
+
+    @staticmethod
+    def forward(ctx, grad, shape, axis, lo, hi):
         xp = backend.array_module(grad)
-        out = xp.zeros(ctx.shape, dtype=grad.dtype)
+        out = xp.zeros(shape, dtype=grad.dtype)
         index = [slice(None)] * grad.ndim
-        index[ctx.axis] = slice(ctx.lo, ctx.hi)
+        index[axis] = slice(lo, hi)
         out[tuple(index)] = grad
-        return (out,)
+        if ctx is not None:
+            ctx.axis, ctx.lo, ctx.hi = axis, lo, hi
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        index = [slice(None)] * g.ndim
+        index[ctx.axis] = slice(ctx.lo, ctx.hi)
+        return (g[tuple(index)],)
+
+    @staticmethod
+    def backward_graph(ctx, g, grad, shape, axis, lo, hi):
+        return (Slice.apply(g, ctx.axis, ctx.lo, ctx.hi),)
 
 
 class Split(Op):
@@ -464,6 +538,21 @@ class Split(Op):
                 out[tuple(index)] = g
         return out, None, None
 
+    @classmethod
+    def backward_graph(cls, ctx, *grads_and_inputs):
+        grads = grads_and_inputs[:len(ctx.bounds) - 1]
+        ref = next(g for g in grads if g is not None)
+        pieces = []
+        for g, lo, hi in zip(grads, ctx.bounds[:-1], ctx.bounds[1:]):
+            if g is None:  # an unused piece contributes zeros
+                shape = list(ctx.shape)
+                shape[ctx.axis] = hi - lo
+                g = ref.new_zeros(shape[:ctx.axis] + shape[ctx.axis + 1:] if cls.squeeze
+                                  else shape)
+            pieces.append(g)
+        joined = stack(pieces, ctx.axis) if cls.squeeze else cat(pieces, ctx.axis)
+        return joined, None, None
+
 
 class SplitWithSizes(Split):
     """split(x, [sizes]): torch names this node SplitWithSizesBackward0."""
@@ -483,6 +572,8 @@ def _split_views(input, op, axis, bounds):
 
 
 def split(input, split_size_or_sections, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = normalize_dim(dim, input.dim())
     n = input.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -506,6 +597,8 @@ def split(input, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input.shape[normalize_dim(dim, input.dim())]
@@ -531,6 +624,13 @@ class Flip(Op):
     def backward(ctx, grad):
         return (backend.array_module(grad).flip(grad, axis=ctx.axes),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axes):
+        return (grad.flip(ctx.axes),)
+
 
 def flip(input, dims):
-    return Flip.apply(input, normalize_dims(dims, input.dim()))
+    axes = normalize_dims(dims, input.dim())
+    if input.dim() == 0:  # torch accepts dim 0/-1 of a scalar; NumPy has no axis 0 there
+        return Flip.apply(reshape(input, (1,)), (0,)).reshape(())
+    return Flip.apply(input, axes)

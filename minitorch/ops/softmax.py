@@ -4,8 +4,16 @@ from __future__ import annotations
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import cast
-from .reduce import _axes, _expand_back, _float
+from .reduce import _axes, _broadcast_back, _expand_back, _float
 from .shape import normalize_dims
+
+
+def _max(x, axes):
+    """x.max(axes, keepdims=True), the shift that keeps exp from overflowing; 0 for an
+    empty x (NumPy's max has no identity to return there and raises)."""
+    if x.size == 0:
+        return backend.array_module(x).zeros_like(x.sum(axis=axes, keepdims=True))
+    return x.max(axis=axes, keepdims=True)
 
 
 class LogSumExp(Op):
@@ -15,7 +23,7 @@ class LogSumExp(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         xp = backend.array_module(x)
-        m = x.max(axis=axes, keepdims=True)
+        m = _max(x, axes)
         m = xp.where(xp.isfinite(m), m, 0)
         out = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
         ctx.save_for_backward(x, out)
@@ -28,6 +36,11 @@ class LogSumExp(Op):
         xp = backend.array_module(grad)
         return (_expand_back(grad, ctx.axes, ctx.keepdim) * xp.exp(x - out),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axes, keepdim):
+        g = _broadcast_back(grad, ctx.axes, ctx.keepdim, x.shape)
+        return (g * (x - x.logsumexp(ctx.axes, keepdim=True)).exp(),)
+
 
 class Softmax(Op):
     """out = exp(x - max) / sum(exp(x - max));  d/dx = out * (grad - sum(grad * out))."""
@@ -35,7 +48,7 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
         xp = backend.array_module(x)
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _max(x, axis))
         out = e / e.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(out)
         ctx.axis = axis
@@ -46,6 +59,11 @@ class Softmax(Op):
         (out,) = ctx.saved_tensors
         return (out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True)),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis):
+        out = x.softmax(ctx.axis)
+        return (out * (grad - (grad * out).sum(ctx.axis, keepdim=True)),)
+
 
 class LogSoftmax(Op):
     """out = x - logsumexp(x);  d/dx = grad - softmax(x) * sum(grad)."""
@@ -53,7 +71,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
         xp = backend.array_module(x)
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - _max(x, axis)
         out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(out)
         ctx.axis = axis
@@ -64,6 +82,10 @@ class LogSoftmax(Op):
         (out,) = ctx.saved_tensors
         xp = backend.array_module(grad)
         return (grad - xp.exp(out) * grad.sum(axis=ctx.axis, keepdims=True),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis):
+        return (grad - x.softmax(ctx.axis) * grad.sum(ctx.axis, keepdim=True),)
 
 
 def logsumexp(input, dim, keepdim=False):

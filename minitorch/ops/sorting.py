@@ -118,7 +118,8 @@ class MedianAll(Op):
 
 # ---- tensor-level functions -----------------------------------------------------------------
 def _axis(input, dim):
-    return normalize_dim(dim, input.dim()) if input.dim() else 0
+    axis = normalize_dim(dim, input.dim())  # a scalar takes dim 0 or -1, as in torch
+    return axis if input.dim() else 0
 
 
 def sort(input, dim=-1, descending=False, stable=False):
@@ -165,6 +166,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     dtypes.require_kernel("kthvalue_cpu", input, lambda d: d != dtypes.bool)
     axis = _axis(input, dim)
     n = input.shape[axis] if input.dim() else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
     values, indices = SortedSelect.apply(input, axis, False, k - 1, keepdim)

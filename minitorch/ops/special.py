@@ -23,20 +23,25 @@ _LN2, _LN10 = math.log(2), math.log(10)
 # grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
 Erf = _unary("Erf", error_function.erf,
              lambda xp, x, g: g * (_TWO_OVER_SQRT_PI * xp.exp(-x * x)),
-             "out = erf x;  d/dx = 2/sqrt(pi) exp(-x**2)", "x")
+             "out = erf x;  d/dx = 2/sqrt(pi) exp(-x**2)", "x",
+             graph=lambda x, g: g * (_TWO_OVER_SQRT_PI * (-x * x).exp()))
 Erfc = _unary("Erfc", error_function.erfc,
               lambda xp, x, g: g * (-_TWO_OVER_SQRT_PI * xp.exp(-x * x)),
               "out = erfc x = 1 - erf x, accurate in the tail;  d/dx = -2/sqrt(pi) exp(-x**2)",
-              "x")
+              "x", graph=lambda x, g: g * (-_TWO_OVER_SQRT_PI * (-x * x).exp()))
 Erfinv = _unary("Erfinv", error_function.erfinv,
                 lambda xp, y, g: g * (0.5 * math.sqrt(math.pi)) * xp.exp(y * y),
-                "out = erfinv x (erf(out) = x);  d/dx = sqrt(pi)/2 exp(out**2)", "out")
+                "out = erfinv x (erf(out) = x);  d/dx = sqrt(pi)/2 exp(out**2)", "out",
+                graph=lambda x, g: g * (0.5 * math.sqrt(math.pi)) * (x.erfinv() ** 2).exp())
 Expm1 = _unary("Expm1", lambda xp, x: xp.expm1(x), lambda xp, y, g: g * (y + 1),
-               "out = e**x - 1, accurate for small x;  d/dx = out + 1", "out")
+               "out = e**x - 1, accurate for small x;  d/dx = out + 1", "out",
+               graph=lambda x, g: g * x.exp())
 Exp2 = _unary("Exp2", lambda xp, x: xp.exp2(x), lambda xp, y, g: g * y * _LN2,
-              "out = 2**x;  d/dx = out ln 2", "out")
+              "out = 2**x;  d/dx = out ln 2", "out",
+              graph=lambda x, g: g * 2 ** x * _LN2)
 Log10 = _unary("Log10", lambda xp, x: xp.log10(x), lambda xp, x, g: g / (x * _LN10),
-               "out = log10 x;  d/dx = 1/(x ln 10)", "x")
+               "out = log10 x;  d/dx = 1/(x ln 10)", "x",
+               graph=lambda x, g: g / (x * _LN10))
 
 erf, erfc, erfinv = (_float_unary(o) for o in (Erf, Erfc, Erfinv))
 expm1, exp2, log10 = (_float_unary(o) for o in (Expm1, Exp2, Log10))

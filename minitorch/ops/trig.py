@@ -33,17 +33,23 @@ class NoInplaceGrad(Unary):
 
 # grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
 Tan = _unary("Tan", lambda xp, x: xp.tan(x), lambda xp, y, g: g * (1 + y * y),
-             "out = tan x;  d/dx = 1 + out**2", "out")
+             "out = tan x;  d/dx = 1 + out**2", "out",
+             graph=lambda x, g: g * (1 + x.tan() ** 2))
 Asin = _unary("Asin", lambda xp, x: xp.arcsin(x), lambda xp, x, g: g / xp.sqrt(1 - x * x),
-              "out = asin x;  d/dx = 1/sqrt(1 - x**2) (inf at +-1)", "x")
+              "out = asin x;  d/dx = 1/sqrt(1 - x**2) (inf at +-1)", "x",
+              graph=lambda x, g: g / (1 - x * x).sqrt())
 Acos = _unary("Acos", lambda xp, x: xp.arccos(x), lambda xp, x, g: -g / xp.sqrt(1 - x * x),
-              "out = acos x;  d/dx = -1/sqrt(1 - x**2)", "x")
+              "out = acos x;  d/dx = -1/sqrt(1 - x**2)", "x",
+              graph=lambda x, g: -g / (1 - x * x).sqrt())
 Atan = _unary("Atan", lambda xp, x: xp.arctan(x), lambda xp, x, g: g / (x * x + 1),
-              "out = atan x;  d/dx = 1/(1 + x**2)", "x")
+              "out = atan x;  d/dx = 1/(1 + x**2)", "x",
+              graph=lambda x, g: g / (x * x + 1))
 Sinh = _unary("Sinh", lambda xp, x: xp.sinh(x), lambda xp, x, g: g * xp.cosh(x),
-              "out = sinh x;  d/dx = cosh x", "x")
+              "out = sinh x;  d/dx = cosh x", "x",
+              graph=lambda x, g: g * x.cosh())
 Cosh = _unary("Cosh", lambda xp, x: xp.cosh(x), lambda xp, x, g: g * xp.sinh(x),
-              "out = cosh x;  d/dx = sinh x", "x")
+              "out = cosh x;  d/dx = sinh x", "x",
+              graph=lambda x, g: g * x.sinh())
 Asinh = _unary("Asinh", lambda xp, x: xp.arcsinh(x), lambda xp, x, g: g / xp.sqrt(x * x + 1),
                "out = asinh x;  d/dx = 1/sqrt(x**2 + 1)", "x", NoInplaceGrad)
 # torch writes (x**2 - 1).rsqrt(), not ((x-1)(x+1)).rsqrt(): the same rounding near 1
@@ -53,9 +59,11 @@ Atanh = _unary("Atanh", lambda xp, x: xp.arctanh(x), lambda xp, x, g: g / (1 - x
                "out = atanh x;  d/dx = 1/(1 - x**2)", "x", NoInplaceGrad)
 _DEG = math.pi / 180
 Deg2rad = _unary("Deg2rad", lambda xp, x: x * _DEG, lambda xp, _, g: g * _DEG,
-                 "out = x * pi/180", None)
+                 "out = x * pi/180", None,
+                 graph=lambda x, g: g * _DEG)
 Rad2deg = _unary("Rad2deg", lambda xp, x: x * (1 / _DEG), lambda xp, _, g: g * (1 / _DEG),
-                 "out = x * 180/pi", None)
+                 "out = x * 180/pi", None,
+                 graph=lambda x, g: g * (1 / _DEG))
 
 tan, asin, acos, atan = (_float_unary(o) for o in (Tan, Asin, Acos, Atan))
 sinh, cosh, asinh, acosh, atanh = (_float_unary(o) for o in (Sinh, Cosh, Asinh, Acosh, Atanh))

@@ -99,6 +99,7 @@ def relu6(input, inplace=False):
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """leaky_relu(x) = x if x > 0 else negative_slope * x."""
     require_tensor("leaky_relu", input)
+    dtypes.require_kernel("leaky_relu_cpu", input, lambda d: d.is_floating_point)
     return _maybe_inplace(input, inplace,
                           lambda t: nn_ops.LeakyRelu.apply(t, negative_slope))
 

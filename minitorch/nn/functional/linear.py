@@ -1,6 +1,8 @@
 """Linear maps: linear (x W^T + b) and bilinear (x1^T W_k x2 + b_k)."""
 from __future__ import annotations
 
+import math
+
 from ... import ops
 from ...ops import nn_ops
 from ._validate import require_tensor
@@ -43,9 +45,40 @@ def linear(input, weight, bias=None):
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
                            f"{_SHORT.get(input.dtype.name, input.dtype.name)} != "
                            f"{_SHORT.get(weight.dtype.name, weight.dtype.name)}")
-    if bias is not None and bias.dtype != input.dtype:
-        bias = bias.to(input.dtype)
+    if bias is not None:
+        _check_bias(input, weight, bias)
+        if bias.dtype != input.dtype:
+            bias = bias.to(input.dtype)
     return nn_ops.Linear.apply(input, weight, bias)
+
+
+def _check_bias(input, weight, bias):
+    """torch's errors for a bias that doesn't fit (NumPy's would be a ValueError). torch
+    folds the input into rows and expands a bias of <= 2 dims to [rows, out] (addmm),
+    else adds it to the output with broadcasting."""
+    rows, out = math.prod(input.shape[:-1]), weight.shape[0]
+    if bias.dim() > 2 and input.dim() <= 2:
+        raise RuntimeError(
+            f"expand({bias.type()}{{{list(bias.shape)}}}, size={[rows, out]}): the number of "
+            f"sizes provided (2) must be greater or equal to the number of dimensions in the "
+            f"tensor ({bias.dim()})")
+    if bias.dim() > 2:
+        shape = tuple(input.shape[:-1]) + (out,)
+        ndim = max(len(shape), bias.dim())
+        for back in range(1, ndim + 1):
+            a = shape[-back] if back <= len(shape) else 1
+            b = bias.shape[-back] if back <= bias.dim() else 1
+            if a != b and 1 not in (a, b):
+                raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor "
+                                   f"b ({b}) at non-singleton dimension {ndim - back}")
+        return
+    target, shape = [rows, out], list(bias.shape)
+    for back in range(1, len(shape) + 1):  # torch reports the last mismatching dim
+        if shape[-back] not in (1, target[-back]):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[-back]}) must match the existing "
+                f"size ({shape[-back]}) at non-singleton dimension {2 - back}.  Target sizes: "
+                f"{target}.  Tensor sizes: {shape}")
 
 
 def bilinear(input1, input2, weight, bias=None):

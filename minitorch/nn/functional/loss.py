@@ -111,6 +111,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     _warn_size(input, target)
+    ops.promotion.check_broadcast((input, target))  # torch's words, not NumPy's ValueError
     loss = loss_ops.SmoothL1.apply(input, _same_dtype(input, target), float(beta), 1)
     return _apply_reduction(loss, reduction)
 
@@ -255,6 +256,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"input size ({input.shape}) is deprecated. Please ensure they have "
                          "the same size.")
     _require_floating("binary_cross_entropy", input)
+    if target.dtype != input.dtype:  # torch's kernel takes one dtype and never casts
+        raise RuntimeError(f"Found dtype {dtypes.scalar_type_name(target.dtype)} but expected "
+                           f"{dtypes.scalar_type_name(input.dtype)}")
     data = input._data
     backend.check_values((data < 0) | (data > 1), RuntimeError,
                          "all elements of input should be between 0 and 1")
@@ -275,6 +279,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    if input.dtype.is_floating_point and not target.dtype.is_floating_point \
+            and target.dtype is not dtypes.bool:
+        # torch computes in place on a tensor of the target's dtype
+        raise RuntimeError(f"result type {dtypes.scalar_type_name(input.dtype)} can't be cast "
+                           f"to the desired output type {dtypes.scalar_type_name(target.dtype)}")
     softplus_neg = nn_ops.Softplus.apply(-input, 1.0, math.inf)  # = -log sigmoid(x)
     if pos_weight is not None:
         log_weight = (pos_weight - 1) * target + 1
@@ -301,6 +310,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "aligns with the KL div math definition.'mean' will be changed to "
                       "behave the same as 'batchmean' in the next major release.",
                       stacklevel=2)
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     loss = loss_ops.KLDiv.apply(input, _same_dtype(input, target), bool(log_target))
     if reduction == "batchmean":
         total = ops.sum(loss)

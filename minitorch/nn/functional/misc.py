@@ -27,12 +27,18 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
                            "following scalar types: Long, Int; but got "
                            f"{input.type()} instead (while checking arguments for embedding)")
+    if weight.dim() == 0:  # torch reads weight.size(0) first
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
     num = weight.shape[0]
     if padding_idx is not None:
         if not -num <= padding_idx < num:
             raise AssertionError("Padding_idx must be within num_embeddings")
         padding_idx %= num
     idx = input._data
+    if idx.size and num == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= num):
         raise IndexError("index out of range in self")
     if max_norm is not None:
@@ -205,11 +211,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     in_sizes = tuple(input.shape[2:])
     if size is not None:
         out_sizes = (size,) * spatial if isinstance(size, int) else tuple(size)
+        _check_positive_sizes(in_sizes, out_sizes)
         scales = [i / o for i, o in zip(in_sizes, out_sizes)]
     else:
         factors = (scale_factor,) * spatial if not isinstance(scale_factor, (tuple, list)) \
             else tuple(scale_factor)
         out_sizes = tuple(math.floor(i * f) for i, f in zip(in_sizes, factors))
+        _check_positive_sizes(in_sizes, out_sizes)
         if recompute_scale_factor:
             scales = [i / o for i, o in zip(in_sizes, out_sizes)]
         else:
@@ -227,6 +235,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             for i, o, s in zip(in_sizes, out_sizes, scales)]
     mat_h = mats[0] if spatial == 2 else None
     return resample.Interpolate.apply(input, mat_h, mats[-1])
+
+
+def _check_positive_sizes(in_sizes, out_sizes):
+    """torch's error for an empty or negative output (NumPy's would be a ValueError)."""
+    if all(n > 0 for n in in_sizes + out_sizes) or len(in_sizes) != len(out_sizes):
+        return
+    names = "DHW"[-len(in_sizes):]
+    def words(sizes):
+        return ", ".join(f"{k}: {n}" for k, n in zip(names, sizes))
+    joint = " and output" if len(in_sizes) == 1 else " output"  # sic, as torch words it
+    raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
+                       f"({words(in_sizes)}){joint} ({words(out_sizes)})")
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

@@ -92,12 +92,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if isinstance(normalized_shape, int):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
+    dtypes.require_kernel("LayerNormKernelImpl", input, lambda d: d.is_floating_point)
     k = len(normalized_shape)
     if tuple(input.shape[input.dim() - k:]) != normalized_shape:
         raise RuntimeError(
             f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
             f"[*, {', '.join(str(s) for s in normalized_shape)}], but got input of size"
-            f"{input.shape}")
+            f"{list(input.shape)}")  # sic: torch prints no space before the list
     dims = tuple(range(input.dim() - k, input.dim()))
     out = _standardize(input, dims, eps)
     if weight is not None:

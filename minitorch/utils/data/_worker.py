@@ -52,22 +52,35 @@ def get_worker_info():
 class ExceptionWrapper:
     """An exception caught in a worker, with its traceback as text, re-raised in main."""
 
-    def __init__(self, exc_info, where):
+    def __init__(self, exc_info, where, detail=""):
         self.exc_type = exc_info[0]
         self.exc_msg = "".join(traceback.format_exception(*exc_info))
-        self.where = where
+        self.where, self.detail = where, detail
         try:  # an exception class the main process can't unpickle becomes RuntimeError
             pickle.loads(pickle.dumps(self.exc_type))
         except Exception:
             self.exc_type = RuntimeError
 
     def reraise(self):
+        # torch's first line exactly; what minitorch knows more (the dataset index, the
+        # phase) goes last, after the original traceback
         msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        if self.detail:
+            msg += f"(the worker failed {self.detail})"
+        if self.exc_type is KeyError:  # str(KeyError(msg)) would be repr(msg), one line
+            msg = _KeyErrorMessage(msg)
         try:
             exception = self.exc_type(msg)
         except Exception:  # an exception type whose constructor wants other arguments
             raise RuntimeError(msg) from None
         raise exception
+
+
+class _KeyErrorMessage(str):
+    """A message that KeyError prints as is (torch's KeyErrorMessage)."""
+
+    def __repr__(self):
+        return self
 
 
 class _ResumeIteration:
@@ -182,8 +195,8 @@ def worker_loop(kind, dataset, index_queue, result_queue, done_event, auto_colla
             init_fn(worker_id)
         fetcher = make_fetcher(kind, dataset, auto_collation, collate_fn, drop_last)
     except Exception:
-        init_error = ExceptionWrapper(sys.exc_info(), where + " (in worker_init_fn or "
-                                      "while creating the dataset iterator)")
+        init_error = ExceptionWrapper(sys.exc_info(), where, "in worker_init_fn or "
+                                      "while creating the dataset iterator")
     try:
         while True:
             try:
@@ -211,14 +224,14 @@ def worker_loop(kind, dataset, index_queue, result_queue, done_event, auto_colla
                 except StopIteration:
                     data = _IterableStop(worker_id)
                 except _FetchError as err:
-                    data = ExceptionWrapper(err.exc_info, f"{where} {err.where}")
+                    data = ExceptionWrapper(err.exc_info, where, err.where)
                 except Exception:
                     data = ExceptionWrapper(sys.exc_info(), where)
             try:
                 payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:
                 payload = pickle.dumps(ExceptionWrapper(
-                    sys.exc_info(), f"{where} while sending the batch of indices {index} "
+                    sys.exc_info(), where, f"while sending the batch of indices {index} "
                     "to the main process (is it picklable?)"))
             result_queue.put((epoch, task_idx, payload))
             del data, payload

@@ -1,0 +1,490 @@
+"""Gradients of gradients (create_graph=True), checked op by op against torch.
+
+The registry test: for every spec of the op registry (tests/op_specs.py) that checks
+gradients, with hypothesis-drawn float64 inputs x and a random upstream gradient v (that
+requires grad), compute g = d(sum(out * v))/dx with create_graph=True and then the
+gradient of sum(g * w) with respect to x and v. Both must equal torch's (rtol 1e-7), and
+g must equal minitorch's own first-order (array) backward: that is the check that each
+op's `backward_graph` and its fast array `backward` do not drift apart.
+
+Ops without a `backward_graph` yet raise a clear error under create_graph=True; they are
+listed in NO_FORMULA so the gap stays visible (and the list exact).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
+
+import minitorch
+from minitorch.autograd import Function, Op, engine
+from op_specs import SPECS, call_spec
+from test_op_parity import draw_case, flat, host, run_both
+
+RTOL, ATOL = 1e-7, 1e-9
+NO_FORMULA_MSG = "has no double-backward formula yet"
+
+# Built-in ops without a double-backward formula yet (create_graph=True raises
+# "<Op> has no double-backward formula yet"). Remove a name when you add its formula.
+NO_FORMULA = {
+    "Acosh", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AddProduct", "Asinh", "Atan2",
+    "Atanh", "BinaryCrossEntropy", "BlockDiag", "Cdist", "ConvTranspose2d", "Copysign",
+    "CumMaxMin", "Cumprod", "DiagEmbed", "Diagonal", "DiagonalCopy", "Einsum", "Elu",
+    "Embedding", "FloorDivide", "Fmod", "Fold", "Frac", "GRUCell", "Heaviside", "Hypot",
+    "IndexPut", "Interpolate", "KLDiv", "LSTMCell", "LogAddExp", "LogCumSumExp",
+    "MaxUnpool2d", "MedianAll", "NanToNum", "NoInplaceGrad", "PadConstant", "PadIndex",
+    "Prod", "Remainder", "RepeatInterleave", "Roll", "RoundedDiv", "Scatter", "SmoothL1",
+    "SortedSelect", "Take", "Triangle", "Trunc", "Unfold", "Xlogy",
+}
+# Ops whose formula covers the usual case but raises the same clear error at an edge
+# (var/std with correction >= the number of elements: torch's inf/NaN there; norm with
+# p < 2 other than 1).
+PARTIAL = {"Var", "Std", "Norm"}
+# Not graph nodes: abstract bases, and ops whose outputs (bool/int) never need a gradient.
+NOT_NODES = {"Unary", "ViewOp", "Compare", "Predicate", "ReduceLogic"}
+
+# Ops torch itself cannot differentiate twice: spec id -> torch's error.
+TORCH_CANNOT = {
+    "cdist": "the derivative for '_cdist_backward' is not implemented",
+}
+
+
+def _all_ops():
+    seen, stack = {}, list(Op.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        if cls.__module__.startswith("minitorch.") and cls.__name__ not in seen:
+            seen[cls.__name__] = cls
+        stack.extend(cls.__subclasses__())
+    return seen
+
+
+def test_no_formula_list_is_exact():
+    """NO_FORMULA names exactly the built-in ops without `backward_graph`."""
+    missing = {name for name, cls in _all_ops().items()
+               if getattr(cls, "backward_graph", None) is None} - NOT_NODES
+    assert missing - NO_FORMULA == set(), "ops without a formula, not listed in NO_FORMULA"
+    assert NO_FORMULA - missing == set(), "listed in NO_FORMULA but have a formula now"
+
+
+@pytest.mark.parametrize("name", sorted(NO_FORMULA))
+def test_op_without_formula_raises_clearly(name):
+    node = _all_ops()[name]()
+    grad = minitorch.ones(2, dtype=minitorch.float64)
+    with pytest.raises(RuntimeError, match=f"{name} {NO_FORMULA_MSG}"):
+        engine._apply_node_graph(node, [grad])
+
+
+def _random_like(rng, tensors, lib, requires_grad):
+    out = []
+    for t in tensors:
+        a = rng.standard_normal(tuple(t.shape))
+        out.append(lib.tensor(a, dtype=lib.float64, requires_grad=requires_grad))
+    return out
+
+
+def _second_order(lib, outs, leaves, vs, ws):
+    """(g, d sum(g * w) / d(leaves + vs)) with g = d sum(outs * vs) / d leaves."""
+    gs = lib.autograd.grad(outs, leaves, vs, create_graph=True, allow_unused=True)
+    terms = [(g * w).sum() for g, w in zip(gs, ws) if g is not None and g.requires_grad]
+    if not terms:
+        return gs, [None] * (len(leaves) + len(vs))
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return gs, lib.autograd.grad(total, list(leaves) + list(vs), allow_unused=True)
+
+
+def _assert_same(mine, ref, what):
+    ref_np = np.zeros(0) if ref is None else ref.detach().numpy(force=True)  # ZeroTensors
+    if mine is None:
+        assert ref is None or not ref_np.any(), f"{what}: torch has a non-zero gradient"
+        return
+    got = host(mine)
+    if ref is None:
+        assert not got.any(), f"{what}: torch gives no gradient, minitorch a non-zero one"
+        return
+    assert got.shape == ref_np.shape, f"{what}: shape {got.shape} != {ref_np.shape}"
+    np.testing.assert_allclose(got, ref_np, rtol=RTOL, atol=ATOL, equal_nan=True,
+                               err_msg=what)
+
+
+def _pairs(mine, ref):
+    return [(m, r) for m, r in zip(flat(mine), flat(ref))
+            if isinstance(r, torch.Tensor) and r.requires_grad]
+
+
+DOUBLE_SPECS = [s for s in SPECS if s.grad and "float64" in s.dtypes]
+
+
+@pytest.mark.parametrize("spec", DOUBLE_SPECS, ids=[s.id for s in DOUBLE_SPECS])
+@given(data=st.data())
+def test_second_derivatives_match_torch(spec, data):
+    caller, sample = draw_case(spec, data)
+    try:
+        both = run_both(spec, caller, sample, "float64", "cpu")
+    except AssertionError as exc:  # the spec's strategy drew a sample torch rejects:
+        if "torch rejected a drawn sample" not in str(exc):  # test_op_parity's business
+            raise
+        reject()
+    if both is None:
+        return
+    (mine, mine_leaves), (ref, ref_leaves) = both
+    pairs = _pairs(mine, ref)
+    if not pairs or not ref_leaves:
+        return
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    state = rng.bit_generator.state
+    ref_v = _random_like(rng, [r for _, r in pairs], torch, True)
+    ref_w = _random_like(rng, ref_leaves, torch, False)
+    rng.bit_generator.state = state
+    mine_v = _random_like(rng, [m for m, _ in pairs], minitorch, True)
+    mine_w = _random_like(rng, mine_leaves, minitorch, False)
+    try:
+        ref_g, ref_h = _second_order(torch, [r for _, r in pairs], ref_leaves, ref_v, ref_w)
+    except RuntimeError as exc:
+        assert spec.id in TORCH_CANNOT and TORCH_CANNOT[spec.id] in str(exc), \
+            f"torch cannot differentiate {spec.id} twice: {exc}"
+        with pytest.raises(RuntimeError):
+            _second_order(minitorch, [m for m, _ in pairs], mine_leaves, mine_v, mine_w)
+        return
+    outs = [m for m, _ in pairs]
+    array_g = minitorch.autograd.grad(outs, mine_leaves, [v.detach() for v in mine_v],
+                                      retain_graph=True, allow_unused=True)
+    try:
+        mine_g, mine_h = _second_order(minitorch, outs, mine_leaves, mine_v, mine_w)
+    except RuntimeError as exc:
+        name = str(exc).split(" ")[0]
+        if NO_FORMULA_MSG in str(exc) and name in NO_FORMULA | PARTIAL:
+            return  # a known gap: the clear error, never wrong numbers
+        raise
+    # the formula and the array backward agree (first order)
+    for i, (g, a) in enumerate(zip(mine_g, array_g)):
+        if g is not None and a is not None:
+            np.testing.assert_allclose(host(g), host(a), rtol=RTOL, atol=ATOL,
+                                       equal_nan=True, err_msg=f"first order, input {i}")
+    for i, (m, r) in enumerate(zip(mine_g, ref_g)):
+        _assert_same(m, r, f"first derivative of input {i}")
+    n = len(mine_leaves)
+    for i, (m, r) in enumerate(zip(mine_h, ref_h)):
+        what = f"second derivative w.r.t. input {i}" if i < n else \
+            f"second derivative w.r.t. upstream gradient {i - n}"
+        _assert_same(m, r, what)
+
+
+# ---- the engine: create_graph, one pass for several outputs, custom Functions ----------------
+def _both(fn):
+    """Run fn(lib) for minitorch and torch; compare the returned lists of tensors."""
+    mine, ref = fn(minitorch), fn(torch)
+    assert len(mine) == len(ref)
+    for i, (m, r) in enumerate(zip(mine, ref)):
+        np.testing.assert_allclose(host(m), r.detach().numpy(), rtol=1e-9, atol=1e-12,
+                                   err_msg=f"result {i}")
+
+
+def test_backward_create_graph_leaves_differentiable_grad():
+    def fn(L):
+        x = L.tensor([0.3, -1.2, 2.0], dtype=L.float64, requires_grad=True)
+        (x.sin() * x ** 3).sum().backward(create_graph=True)
+        g = x.grad
+        assert g.requires_grad and g.grad_fn is not None
+        (h,) = L.autograd.grad(g.sum(), x)
+        return [g, h]
+
+    _both(fn)
+
+
+def test_third_and_fourth_derivatives():
+    def fn(L):
+        x = L.tensor([0.7, -0.4], dtype=L.float64, requires_grad=True)
+        y = (x.tanh() * x.exp()).sum()
+        out = []
+        for _ in range(4):
+            (y,) = L.autograd.grad(y, x, create_graph=True)
+            out.append(y)
+            y = y.sum()
+        return out
+
+    _both(fn)
+
+
+def test_multiple_outputs_are_one_backward_pass():
+    """backward([a, b]): a hook on a tensor both depend on fires once, and the graph is
+    freed afterwards, so a second backward raises (as in torch)."""
+    for lib in (minitorch, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        shared = x * 3
+        calls = []
+        shared.register_hook(lambda g: calls.append(1))
+        a, b = (shared * shared).sum(), (shared * 2).sum()
+        lib.autograd.backward([a, b])
+        assert len(calls) == 1, lib.__name__
+        np.testing.assert_allclose(x.grad.numpy(), 18 * np.array([1.0, 2.0]) + 6)
+        with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+            a.backward()
+
+
+def test_backward_with_tensors_and_grad_tensors():
+    def fn(L):
+        x = L.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=L.float64, requires_grad=True)
+        y1, y2 = x.exp(), (x * x).sum(1)
+        L.autograd.backward([y1, y2], [L.ones(2, 2, dtype=L.float64),
+                                       L.tensor([2.0, -1.0], dtype=L.float64)])
+        return [x.grad]
+
+    _both(fn)
+
+
+def test_upstream_gradient_that_requires_grad():
+    """d/dv of the vector-Jacobian product v^T J (the double-backward trick)."""
+    def fn(L):
+        x = L.tensor([0.2, 0.9, -0.5], dtype=L.float64, requires_grad=True)
+        v = L.tensor([1.0, -2.0, 0.5], dtype=L.float64, requires_grad=True)
+        (g,) = L.autograd.grad(x.sigmoid(), x, v, create_graph=True)
+        (jv,) = L.autograd.grad(g, v, L.ones(3, dtype=L.float64))
+        return [g, jv]
+
+    _both(fn)
+
+
+class _CubeFn:
+    """A custom Function whose backward uses differentiable ops and a saved output."""
+
+    @staticmethod
+    def make(L):
+        class Cube(L.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x * x * x
+                ctx.save_for_backward(x, y)
+                return y
+
+            @staticmethod
+            def backward(ctx, grad):
+                x, y = ctx.saved_tensors
+                return grad * 3 * y / x  # uses the saved output: it must carry the graph
+
+        return Cube
+
+
+def test_custom_function_double_backward():
+    def fn(L):
+        x = L.tensor([0.5, -1.5, 2.0], dtype=L.float64, requires_grad=True)
+        y = _CubeFn.make(L).apply(x).sum()
+        (g,) = L.autograd.grad(y, x, create_graph=True)
+        (h,) = L.autograd.grad(g.sum(), x)
+        return [g, h]
+
+    _both(fn)
+
+
+def test_retain_graph_defaults_to_create_graph():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    y = (x ** 3).sum()
+    minitorch.autograd.grad(y, x, create_graph=True)
+    minitorch.autograd.grad(y, x)  # the graph was kept
+    with pytest.raises(RuntimeError, match="second time"):
+        minitorch.autograd.grad(y, x)
+
+
+def test_inplace_change_of_an_input_is_caught():
+    """The formula reads the op's inputs: changed in place since, they would give wrong
+    numbers, so create_graph=True raises (first order saved only exp's output: no error)."""
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    a = x * 1
+    y = a.exp()
+    a.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        minitorch.autograd.grad(y.sum(), x, create_graph=True)
+    (g,) = minitorch.autograd.grad(y.sum(), x)
+    np.testing.assert_allclose(g.numpy(), np.exp([1.0, 2.0]), rtol=1e-6)
+
+
+def test_op_without_formula_names_itself_in_the_graph():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="Elu has no double-backward formula yet"):
+        minitorch.autograd.grad(minitorch.nn.functional.elu(x).sum(), x, create_graph=True)
+
+
+def test_hooks_see_the_graph_under_create_graph():
+    x = minitorch.tensor([1.0, 2.0], dtype=minitorch.float64, requires_grad=True)
+    y = x * x
+    seen = []
+    y.register_hook(lambda g: seen.append(g.requires_grad))
+    (g,) = minitorch.autograd.grad((y * x).sum(), x, create_graph=True)
+    assert seen == [True]
+    (h,) = minitorch.autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(h.numpy(), [6.0, 12.0])
+
+
+# ---- use cases: gradient penalty, Hessian-vector product, MAML --------------------------------
+def _mlp(L, seed=0):
+    g = np.random.default_rng(seed)
+    return [L.tensor(g.standard_normal(s) * 0.5, dtype=L.float64, requires_grad=True)
+            for s in [(8, 4), (8,), (1, 8), (1,)]]
+
+
+def _mlp_forward(L, params, x):
+    F = L.nn.functional
+    w1, b1, w2, b2 = params
+    return F.linear(F.linear(x, w1, b1).tanh(), w2, b2)
+
+
+def test_wgan_gradient_penalty_mlp():
+    def fn(L):
+        params = _mlp(L)
+        g = np.random.default_rng(1)
+        real = L.tensor(g.standard_normal((5, 4)), dtype=L.float64)
+        fake = L.tensor(g.standard_normal((5, 4)), dtype=L.float64)
+        eps = L.tensor(g.random((5, 1)), dtype=L.float64)
+        mix = (eps * real + (1 - eps) * fake).requires_grad_(True)
+        score = _mlp_forward(L, params, mix)
+        (grad_mix,) = L.autograd.grad(score, mix, L.ones(5, 1, dtype=L.float64),
+                                      create_graph=True)
+        penalty = ((grad_mix.reshape(5, -1).pow(2).sum(1).sqrt() - 1) ** 2).mean()
+        loss = score.mean() + 10 * penalty
+        loss.backward()
+        return [penalty] + [p.grad for p in params]
+
+    _both(fn)
+
+
+def test_wgan_gradient_penalty_cnn():
+    def fn(L):
+        F = L.nn.functional
+        g = np.random.default_rng(2)
+        w = L.tensor(g.standard_normal((4, 2, 3, 3)) * 0.3, dtype=L.float64,
+                     requires_grad=True)
+        b = L.tensor(g.standard_normal(4) * 0.1, dtype=L.float64, requires_grad=True)
+        head = L.tensor(g.standard_normal((1, 4 * 3 * 3)) * 0.3, dtype=L.float64,
+                        requires_grad=True)
+        x = L.tensor(g.standard_normal((3, 2, 6, 6)), dtype=L.float64, requires_grad=True)
+        h = F.conv2d(x, w, b, stride=2, padding=1).sigmoid()
+        score = F.linear(h.reshape(3, -1), head)
+        (gx,) = L.autograd.grad(score.sum(), x, create_graph=True)
+        penalty = ((gx.reshape(3, -1).norm(dim=1) - 1) ** 2).mean()
+        penalty.backward()
+        return [penalty, w.grad, b.grad, head.grad]
+
+    _both(fn)
+
+
+def test_hessian_vector_product_of_a_classifier_loss():
+    def fn(L):
+        params = _mlp(L, seed=3)
+        params[2] = L.tensor(np.random.default_rng(4).standard_normal((3, 8)),
+                             dtype=L.float64, requires_grad=True)
+        params[3] = L.tensor(np.zeros(3), dtype=L.float64, requires_grad=True)
+        g = np.random.default_rng(5)
+        x = L.tensor(g.standard_normal((6, 4)), dtype=L.float64)
+        target = L.tensor(g.integers(0, 3, 6))
+        loss = L.nn.functional.cross_entropy(_mlp_forward(L, params, x), target)
+        grads = L.autograd.grad(loss, params, create_graph=True)
+        vs = [L.tensor(np.full(tuple(p.shape), 0.1), dtype=L.float64) for p in params]
+        dot = sum((gr * v).sum() for gr, v in zip(grads, vs))
+        return list(L.autograd.grad(dot, params))
+
+    _both(fn)
+
+
+def test_maml_inner_step():
+    """One inner SGD step with create_graph=True, then the outer loss on the adapted
+    weights, differentiated back to the original weights (second order MAML)."""
+    def fn(L):
+        F = L.nn.functional
+        params = _mlp(L, seed=6)
+        g = np.random.default_rng(7)
+        xs, ys = (L.tensor(g.standard_normal(s), dtype=L.float64) for s in [(5, 4), (5, 1)])
+        xq, yq = (L.tensor(g.standard_normal(s), dtype=L.float64) for s in [(5, 4), (5, 1)])
+        inner = F.mse_loss(_mlp_forward(L, params, xs), ys)
+        grads = L.autograd.grad(inner, params, create_graph=True)
+        adapted = [p - 0.1 * gr for p, gr in zip(params, grads)]
+        outer = F.mse_loss(_mlp_forward(L, adapted, xq), yq)
+        outer.backward()
+        return [outer] + [p.grad for p in params]
+
+    _both(fn)
+
+
+def test_gradgradcheck_passes_and_can_fail():
+    x = minitorch.tensor([[0.3, -0.8], [1.1, 0.4]], dtype=minitorch.float64,
+                         requires_grad=True)
+    w = minitorch.tensor([[0.5, -0.2], [0.1, 0.7]], dtype=minitorch.float64,
+                         requires_grad=True)
+    assert minitorch.autograd.gradgradcheck(
+        lambda x, w: (x @ w).tanh().softmax(1).log(), (x, w))
+
+    class WrongSquare(Op):  # correct first derivative, wrong formula for the second
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return (2 * grad * x,)
+
+        @staticmethod
+        def backward_graph(ctx, grad, x):
+            return (3 * grad * x,)
+
+    assert minitorch.autograd.gradcheck(WrongSquare.apply, (x,))
+    assert not minitorch.autograd.gradgradcheck(WrongSquare.apply, (x,),
+                                                raise_exception=False)
+    with pytest.raises(minitorch.autograd.GradcheckError):
+        minitorch.autograd.gradgradcheck(WrongSquare.apply, (x,))
+
+
+# ---- gradgradcheck: the registry against finite differences ---------------------------------
+FD_MAX_ELEMENTS = 24  # finite differences cost two evaluations per input element
+FD_SKIP = {"casts-grad"}  # goes through float32 on the way: its differences are noise
+
+
+@pytest.mark.parametrize("spec", DOUBLE_SPECS, ids=[s.id for s in DOUBLE_SPECS])
+@settings(max_examples=6)
+@given(data=st.data())
+def test_gradgradcheck_registry(spec, data):
+    """Second derivatives against finite differences of the first-order backward (small
+    samples only). Inputs get a small positive jitter: the registry draws integer values
+    on purpose (ties for relu, abs, max), where finite differences straddle a kink."""
+    from test_op_parity import build
+
+    if spec.id in FD_SKIP:
+        pytest.skip(f"{spec.id}: finite differences through float32")
+    caller, sample = draw_case(spec, data)
+    leaves = []
+    args = build(sample.args, minitorch, "float64", "cpu", leaves)
+    kwargs = build(sample.kwargs, minitorch, "float64", "cpu", leaves)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    for x in leaves:
+        x._data += rng.uniform(0.01, 0.05, x.shape)
+
+    def fn(*_):  # gradcheck perturbs the leaves in place and calls again
+        return [o for o in flat(call_spec(spec, caller, minitorch, args, kwargs))
+                if isinstance(o, minitorch.Tensor) and o.requires_grad]
+
+    try:
+        outs = fn()
+    except Exception:  # noqa: BLE001 -- a sample the op rejects: test_op_parity's business
+        reject()
+    size = sum(x.numel() for x in leaves) + sum(o.numel() for o in outs)
+    if not leaves or not outs or size > FD_MAX_ELEMENTS or any(
+            o.dtype != minitorch.float64 for o in outs):  # float32 differences are noise
+        return
+    try:
+        minitorch.autograd.grad(outs, leaves, [o.detach() * 0 + 1 for o in outs],
+                                create_graph=True, allow_unused=True)
+    except RuntimeError as exc:
+        name = str(exc).split(" ")[0]
+        if (NO_FORMULA_MSG in str(exc) and name in NO_FORMULA | PARTIAL) or \
+                spec.id in TORCH_CANNOT:
+            return
+        raise
+    if any(not np.isfinite(host(x)).all() for x in leaves):  # the "edges" samples
+        return
+    if spec.name in ("std", "std_mean") and any((host(o) == 0).any() for o in outs):
+        return  # torch's NaN d/dgrad where std == 0 (Std.backward_graph); differences say 0
+    assert minitorch.autograd.gradgradcheck(fn, leaves, atol=1e-5, rtol=1e-4)
