@@ -138,10 +138,9 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None, create_gra
     root_nodes = list(buffers)
     deps = _dependencies(root_nodes)
     ready = [n for n in root_nodes if deps.get(n, 0) == 0]
-    xp = backend.get_xp(device)
     # inf/NaN gradients are computed silently, as torch does (0 * inf in a backward
-    # is NaN, not a NumPy RuntimeWarning)
-    with grad_mode.set_grad_enabled(create_graph), backend.ignore_float_errors(xp):
+    # is NaN, not a NumPy RuntimeWarning); only NumPy has warnings to silence
+    with grad_mode.set_grad_enabled(create_graph), backend.ignore_float_errors(backend.np):
         while ready:
             node = ready.pop()
             grads = buffers.pop(node)
