@@ -54,6 +54,8 @@ def parse_args(argv=None):
     parser.add_argument("--save", default=None, help="checkpoint path, written every epoch")
     parser.add_argument("--resume", default=None, help="checkpoint to continue from")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--num-workers", type=int, default=0,
+                        help="DataLoader worker processes for the training batches")
     return parser.parse_args(argv)
 
 
@@ -110,7 +112,8 @@ def main(argv=None):
               "shipped with minitorch (put the IDX files there to use full MNIST)")
     print(f"data: {data_name} ({len(train_set)} train / {len(test_set)} test images), "
           f"device: {device}")
-    train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True)
+    train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
+                              num_workers=args.num_workers)
     test_loader = DataLoader(test_set, batch_size=1000)
 
     cnn = CNN().to(device)

@@ -154,12 +154,12 @@ def test_worker_seed_is_base_seed_plus_id(tmp_path, monkeypatch):
 
 
 # ---- the example, end to end -----------------------------------------------------------------
-def _losses(tmp_path):
+def _losses(tmp_path, workers):
     env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1",
                TQDM_MININTERVAL="0")  # print every step's postfix, not a timed sample
     proc = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "mnist_cnn.py"), "--seed", "0", "--limit",
-         "20", "--data", "subset"], cwd=tmp_path, env=env, capture_output=True, text=True,
+         "20", "--data", "subset", "--num-workers", str(workers)], cwd=tmp_path, env=env, capture_output=True, text=True,
         timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     losses = []
@@ -170,7 +170,8 @@ def _losses(tmp_path):
     return losses, accuracy
 
 
-def test_mnist_example_twice_prints_identical_losses(tmp_path):
-    first, second = _losses(tmp_path), _losses(tmp_path)
+@pytest.mark.parametrize("workers", [0, 2])
+def test_mnist_example_twice_prints_identical_losses(tmp_path, workers):
+    first, second = _losses(tmp_path, workers), _losses(tmp_path, workers)
     assert len(first[0]) >= 15, first  # ~20 steps (equal neighbours are merged)
     assert first == second
