@@ -8,6 +8,9 @@ from .function import Function, Op
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import functional  # noqa: E402  (torch.autograd.functional)
+from . import graph  # noqa: E402  (torch.autograd.graph; to_dot/render pictures)
+from .anomaly_mode import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                           set_detect_anomaly)
 
 
 def Variable(data, requires_grad=False, volatile=False):
@@ -101,5 +104,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 __all__ = ["Function", "Op", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
-           "GradcheckError", "functional",
+           "GradcheckError", "functional", "graph", "detect_anomaly", "set_detect_anomaly",
+           "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
            "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .. import backend, dtypes
 from .. import tensor as tensor_module
-from . import grad_mode
+from . import anomaly_mode, grad_mode
 from .function import _FREED, _FREED_MSG, AccumulateGrad
 
 
@@ -173,6 +173,8 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None, create_gra
                     raise RuntimeError(
                         f"function {node.name()} returned an incorrect number of gradients "
                         f"(expected {len(node.edges)}, got {len(input_grads)})")
+                if anomaly_mode._enabled:
+                    anomaly_mode.check_gradients(node, input_grads)
             if not retain_graph:
                 node._release()
             for nxt, nr, meta, g in zip(node.edges, node.edge_nrs, node.input_meta, input_grads):
