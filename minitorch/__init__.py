@@ -9,6 +9,7 @@ from . import random as random  # noqa: F401
 from . import accelerator, backends  # noqa: F401
 from . import version as version  # noqa: F401
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # torch.is_anomaly_*
 from .backend import device
 from .creation import (  # noqa: F401
     BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange,
@@ -49,6 +50,7 @@ from .ops import (  # noqa: F401  (more elementwise math: trig.py, special.py, r
 )
 from .type_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: F401
 from . import return_types  # noqa: F401
+from . import distributions  # noqa: F401  (torch.distributions)
 from .ops import (  # noqa: F401  (sorting, selection and scans)
     argsort, bincount, bucketize, cummax, cummin, cumprod, kthvalue, logcumsumexp,
     median, msort, searchsorted, sort, take, topk, unique,
