@@ -146,6 +146,25 @@ def test_autograd_basics_prints_what_torch_prints(tmp_path):
                                                    side="reference")
 
 
+def test_higher_order_prints_what_torch_prints(tmp_path):
+    out = run(tmp_path, "higher_order", "--newton-steps", 3)
+    assert out.count(": True") == 7 and "False" not in out, out
+    assert out == run(tmp_path, "higher_order", "--newton-steps", 3, side="reference")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_wgan_gp(tmp_path, dtype):
+    out = run(tmp_path, "wgan_gp", "--steps", 2, "--batch-size", 16, "--log-every", 1,
+              "--dtype", dtype)
+    assert "step     1  critic loss" in out and "generator loss" in out, out
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        assert "matplotlib is not installed" in out
+    else:
+        assert (tmp_path / "out" / "wgan_gp.png").stat().st_size > 0
+
+
 def test_mnist_autoencoder_saves_a_grid(tmp_path):
     out = run(tmp_path, "mnist_autoencoder", "--epochs", 1, "--limit", 2)
     assert "reconstruction_mse=" in out
@@ -196,6 +215,7 @@ def test_examples_and_reference_load_identical_data(tmp_path):
     ("mnist_autoencoder", ["--limit", 1, "--epochs", 1]),
     ("rnn_mnist", ["--data", "fake", "--limit", 1]),
     ("save_restore", ["--steps", 2]),
+    ("wgan_gp", ["--steps", 2, "--batch-size", 16]),
 ])
 def test_reference_programs_run(tmp_path, program, args):
     """The torch twins stay runnable (they are what the examples are compared with)."""
