@@ -51,6 +51,7 @@ from .ops import (  # noqa: F401  (more elementwise math: trig.py, special.py, r
 from .type_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: F401
 from . import return_types  # noqa: F401
 from . import distributions  # noqa: F401  (torch.distributions)
+from . import linalg  # noqa: F401  (torch.linalg)
 from .ops import (  # noqa: F401  (sorting, selection and scans)
     argsort, bincount, bucketize, cummax, cummin, cumprod, kthvalue, logcumsumexp,
     median, msort, searchsorted, sort, take, topk, unique,

@@ -30,13 +30,14 @@ NO_FORMULA_MSG = "has no double-backward formula yet"
 # "<Op> has no double-backward formula yet"). Remove a name when you add its formula.
 NO_FORMULA = {
     "Acosh", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AddProduct", "Asinh", "Atan2",
-    "Atanh", "BinaryCrossEntropy", "BlockDiag", "Cdist", "ConvTranspose2d", "Copysign",
-    "CumMaxMin", "Cumprod", "DiagEmbed", "Diagonal", "DiagonalCopy", "Einsum", "Elu",
-    "Embedding", "FloorDivide", "Fmod", "Fold", "Frac", "GRUCell", "Heaviside", "Hypot",
-    "IndexPut", "Interpolate", "KLDiv", "LSTMCell", "LogAddExp", "LogCumSumExp",
-    "MaxUnpool2d", "MedianAll", "NanToNum", "NoInplaceGrad", "PadConstant", "PadIndex",
-    "Prod", "Remainder", "RepeatInterleave", "Roll", "RoundedDiv", "Scatter", "SmoothL1",
-    "SortedSelect", "Take", "Triangle", "Trunc", "Unfold", "Xlogy",
+    "Atanh", "BinaryCrossEntropy", "BlockDiag", "Cdist", "Cholesky", "ConvTranspose2d",
+    "Copysign", "Cross", "CumMaxMin", "Cumprod", "Det", "DiagEmbed", "Diagonal",
+    "DiagonalCopy", "Eigh", "Einsum", "Elu", "Embedding", "FloorDivide", "Fmod", "Fold",
+    "Frac", "GRUCell", "Heaviside", "Hypot", "IndexPut", "Interpolate", "Inv", "KLDiv",
+    "LSTMCell", "LogAddExp", "LogCumSumExp", "MaxUnpool2d", "MedianAll", "NanToNum",
+    "NoInplaceGrad", "PadConstant", "PadIndex", "Prod", "QR", "Remainder",
+    "RepeatInterleave", "Roll", "RoundedDiv", "Scatter", "Slogdet", "SmoothL1", "Solve",
+    "SortedSelect", "Svdvals", "Take", "Triangle", "Trunc", "Unfold", "Xlogy",
 }
 # Ops whose formula covers the usual case but raises the same clear error at an edge
 # (var/std with correction >= the number of elements: torch's inf/NaN there; norm with

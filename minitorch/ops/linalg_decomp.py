@@ -1,0 +1,227 @@
+"""torch.linalg's matrix functions: inv, det, slogdet, solve, cholesky, eigh, cross.
+
+Every op works on batches of matrices (..., n, n) through `xp.linalg` (NumPy or CuPy);
+the gradients are torch's formulas for real inputs (FunctionsManual.cpp). Notation:
+`A^-T` is inv(A) transposed, `g` the upstream gradient, `mT` swaps the last two axes.
+The public functions, with torch's argument checks and errors, are in minitorch/linalg.py.
+"""
+from __future__ import annotations
+
+from .. import backend
+from ..autograd.function import Op
+from .layout import broadcast_shapes
+
+
+def _mT(x):
+    return backend.array_module(x).swapaxes(x, -1, -2)
+
+
+class Inv(Op):
+    """X = A^-1;  d/dA = -X^T g X^T."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = backend.array_module(a).linalg.inv(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        out_t = _mT(out)
+        return -xp.matmul(xp.matmul(out_t, grad), out_t)
+
+
+class Det(Op):
+    """d = det(A);  d/dA = g * d * A^-T.
+
+    NOTE: torch gives a zero gradient where det(A) == 0 exactly (not the cofactor matrix,
+    which is nonzero for rank n-1); singular matrices are swapped for I before inverting
+    so that d == 0 yields that zero.
+    """
+
+    @staticmethod
+    def forward(ctx, a):
+        out = backend.array_module(a).linalg.det(a)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        singular = (out == 0)[..., None, None]
+        safe = xp.where(singular, xp.eye(a.shape[-1], dtype=a.dtype), a)
+        return (grad * out)[..., None, None] * _mT(xp.linalg.inv(safe))
+
+
+class Slogdet(Op):
+    """(sign, log|det A|);  d/dA = g_logabsdet * A^-T. The sign has no gradient."""
+
+    @staticmethod
+    def forward(ctx, a):
+        sign, logabsdet = backend.array_module(a).linalg.slogdet(a)
+        ctx.save_for_backward(a)
+        return sign, logabsdet
+
+    @staticmethod
+    def backward(ctx, grad_sign, grad_logabsdet):
+        (a,) = ctx.saved_tensors
+        if grad_logabsdet is None:
+            return None
+        xp = backend.array_module(grad_logabsdet)
+        return grad_logabsdet[..., None, None] * _mT(xp.linalg.inv(a))
+
+
+class Solve(Op):
+    """X = A^-1 B (B: (..., n, k));  d/dB = A^-T g,  d/dA = -(A^-T g) X^T.
+
+    Batch dims broadcast; the engine sums the gradients back to each input's shape.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = backend.array_module(a)
+        batch = tuple(broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+        out = xp.linalg.solve(xp.broadcast_to(a, batch + a.shape[-2:]),
+                              xp.broadcast_to(b, batch + b.shape[-2:]))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        a_t = _mT(a)
+        grad_b = xp.linalg.solve(xp.broadcast_to(a_t, grad.shape[:-2] + a.shape[-2:]), grad)
+        grad_a = -xp.matmul(grad_b, _mT(out)) if ctx.needs_input_grad[0] else None
+        return grad_a, grad_b if ctx.needs_input_grad[1] else None
+
+
+class Cholesky(Op):
+    """A = L L^T, L lower triangular (`upper`: U = L^T is returned).
+
+    torch's formula: T = tril(L^T gL), Phi = (T + tril(T, -1)^T) / 2 (the symmetric
+    matrix whose lower triangle is T with half its diagonal), d/dA = L^-T Phi L^-1.
+    Only the lower triangle of gL matters, since L^T triu(gL, 1) is strictly upper.
+    """
+
+    @staticmethod
+    def forward(ctx, a, upper):
+        lower = backend.array_module(a).linalg.cholesky(a)
+        ctx.save_for_backward(lower)
+        ctx.upper = upper
+        return _mT(lower) if upper else lower
+
+    @staticmethod
+    def backward(ctx, grad):
+        (lower,) = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        grad_l = _mT(grad) if ctx.upper else grad
+        lower_t = _mT(lower)
+        t = xp.tril(xp.matmul(lower_t, grad_l))
+        phi = 0.5 * (t + _mT(xp.tril(t, -1)))
+        left = xp.linalg.solve(lower_t, phi)  # L^-T Phi
+        return _mT(xp.linalg.solve(lower_t, _mT(left)))  # (L^-T (L^-T Phi)^T)^T
+
+
+class Eigh(Op):
+    """A = V diag(w) V^T, w ascending; only the `UPLO` triangle of A is read.
+
+    d/dA = V (diag(g_w) + skew(V^T g_V) / E) V^T with skew(M) = (M - M^T) / 2 and
+    E[i, j] = w[j] - w[i] (1 on the diagonal). NOTE: as in torch, a repeated eigenvalue
+    divides by zero and gives inf/NaN gradients rather than an error.
+    """
+
+    @staticmethod
+    def forward(ctx, a, uplo):
+        w, v = backend.array_module(a).linalg.eigh(a, UPLO=uplo)
+        ctx.save_for_backward(w, v)
+        return w, v
+
+    @staticmethod
+    def backward(ctx, grad_w, grad_v):
+        w, v = ctx.saved_tensors
+        xp = backend.array_module(w)
+        n = w.shape[-1]
+        inner = xp.zeros(v.shape, dtype=v.dtype)
+        if grad_v is not None:
+            vg = xp.matmul(_mT(v), grad_v)
+            gaps = w[..., None, :] - w[..., :, None]
+            gaps[..., xp.arange(n), xp.arange(n)] = 1
+            inner = 0.5 * (vg - _mT(vg)) / gaps
+        inner[..., xp.arange(n), xp.arange(n)] = 0 if grad_w is None else grad_w
+        return xp.matmul(xp.matmul(v, inner), _mT(v))
+
+
+class Cross(Op):
+    """out = a x b along `axis`;  d/da = b x g,  d/db = g x a."""
+
+    @staticmethod
+    def forward(ctx, a, b, axis):
+        ctx.save_for_backward(a, b)
+        ctx.axis = axis
+        return backend.array_module(a).cross(a, b, axis=axis)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        grad_a = xp.cross(b, grad, axis=ctx.axis) if ctx.needs_input_grad[0] else None
+        grad_b = xp.cross(grad, a, axis=ctx.axis) if ctx.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Svdvals(Op):
+    """s = the singular values of A (..., m, n), descending;  d/dA = U diag(g) V^T with
+    the k = min(m, n) leading singular vectors (distinct nonzero values assumed)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        u, s, vh = backend.array_module(a).linalg.svd(a, full_matrices=False)
+        ctx.save_for_backward(u, vh)
+        return s
+
+    @staticmethod
+    def backward(ctx, grad):
+        u, vh = ctx.saved_tensors
+        return backend.array_module(grad).matmul(u * grad[..., None, :], vh)
+
+
+class QR(Op):
+    """A = Q R, Q with orthonormal columns, R upper triangular (Householder, LAPACK's
+    signs).
+
+    torch's formula for m >= n (the reduced factorization): with
+    M = triu(gR R^T - Q^T gQ) and S = M + M^T less M's diagonal once,
+    d/dA = (Q S + gQ) R^-T.
+    """
+
+    @staticmethod
+    def forward(ctx, a, mode):
+        q, r = backend.array_module(a).linalg.qr(a, mode=mode)
+        ctx.save_for_backward(q, r)
+        return q, r
+
+    @staticmethod
+    def backward(ctx, grad_q, grad_r):
+        q, r = ctx.saved_tensors
+        m, n = q.shape[-2], r.shape[-1]
+        if m < n or q.shape[-1] != n:
+            raise NotImplementedError("linalg.qr: the gradient is implemented for mode="
+                                      "'reduced' with m >= n only")
+        xp = backend.array_module(q)
+        m_inner = xp.zeros(r.shape[:-2] + (n, n), dtype=r.dtype)
+        if grad_r is not None:
+            m_inner = m_inner + xp.matmul(grad_r, _mT(r))
+        if grad_q is not None:
+            m_inner = m_inner - xp.matmul(_mT(q), grad_q)
+        m_inner = xp.triu(m_inner)
+        sym = m_inner + _mT(m_inner)
+        sym[..., xp.arange(n), xp.arange(n)] *= 0.5
+        grad_a = xp.matmul(q, sym)
+        if grad_q is not None:
+            grad_a = grad_a + grad_q
+        # grad_a R^-T = (R^-1 grad_a^T)^T
+        return _mT(xp.linalg.solve(r, _mT(grad_a)))
