@@ -161,7 +161,7 @@ def may_be_true(mask):
     for a NumPy array; always True for a CuPy one (reading its value would stall the GPU).
     For skipping work that is rarely needed (the NaN fix-ups of max-pool) on the CPU,
     while the GPU does it unconditionally."""
-    return bool(mask.any()) if array_module(mask) is np else True
+    return bool(mask.any()) if on_cpu(mask) else True
 
 
 # ---- inf/NaN without warnings -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """minitorch.cuda: is the GPU usable, how many, synchronize (torch.cuda's twin)."""
 from __future__ import annotations
 
-from . import backend
+from . import backend, random
 
 
 def is_available() -> bool:
@@ -36,7 +36,7 @@ def synchronize(device=None) -> None:
 
 def manual_seed(seed) -> None:
     if is_available():
-        backend.require_cupy().random.seed(int(seed))
+        random.seed_cuda(seed)
 
 
 manual_seed_all = manual_seed

@@ -61,21 +61,25 @@ def manual_seed(seed):
     seed = int(seed)
     default_generator.manual_seed(seed)
     if backend._cupy is not None:
-        backend._cupy.random.seed(seed)
-        _cuda_seed_pending = None
+        seed_cuda(seed)
     else:
         _cuda_seed_pending = seed
     return default_generator
 
 
+def seed_cuda(seed):
+    """Seed CuPy's generator now (`minitorch.cuda.manual_seed`); a seed still waiting
+    from `manual_seed` is dropped, so the later call wins, as in torch."""
+    global _cuda_seed_pending
+    backend.require_cupy().random.seed(int(seed))
+    _cuda_seed_pending = None
+
+
 def _cuda_random():
     """cupy.random, seeded with the last manual_seed if that came before CuPy loaded."""
-    global _cuda_seed_pending
-    cp = backend.require_cupy()
     if _cuda_seed_pending is not None:
-        cp.random.seed(_cuda_seed_pending)
-        _cuda_seed_pending = None
-    return cp.random
+        seed_cuda(_cuda_seed_pending)
+    return backend.require_cupy().random
 
 
 seed = default_generator.seed

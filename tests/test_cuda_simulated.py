@@ -207,3 +207,19 @@ def test_cuda_fused_cross_entropy_gradient_equals_its_numpy_twin_and_torch(reduc
     on_gpu, twin = input_grad(minitorch, "cuda"), input_grad(minitorch, "cpu")
     np.testing.assert_allclose(on_gpu, twin, rtol=1e-14, atol=1e-16)
     np.testing.assert_allclose(on_gpu, input_grad(torch, "cpu"), rtol=1e-10, atol=1e-14)
+
+
+@needs_cuda
+def test_cuda_manual_seed_wins_over_a_pending_manual_seed(monkeypatch):
+    """minitorch.manual_seed(0) before CuPy loads leaves a pending seed; a later
+    minitorch.cuda.manual_seed(5) must replace it, not be overwritten at the first draw."""
+    from minitorch import random
+
+    def draw():
+        return nn.functional.dropout(minitorch.ones(50).to("cuda"), 0.5).cpu().tolist()
+
+    minitorch.cuda.manual_seed(5)
+    expected = draw()
+    monkeypatch.setattr(random, "_cuda_seed_pending", 0)  # as if seeded before CuPy loaded
+    minitorch.cuda.manual_seed(5)
+    assert draw() == expected

@@ -28,12 +28,6 @@ def int_arg(value, fn, name):
     raise TypeError(f"{fn}(): argument '{name}' must be int, not {type(value).__name__}")
 
 
-def strided_view(array, shape, strides):
-    """A view of `array`'s memory with the given shape and (byte) strides, writable
-    where `array` is."""
-    return backend.as_strided(array, shape, strides)
-
-
 # ---- narrow: a slice of length `length` ------------------------------------------------------
 def narrow(input, dim, start, length):
     """out = input sliced to [start, start + length) along dim (a view; SliceBackward0)."""
@@ -127,7 +121,7 @@ def diagonal_view(array, offset, dim1, dim2):
     shape = tuple(array.shape[a] for a in keep) + (length,)
     strides = tuple(corner.strides[a] for a in keep) + (corner.strides[dim1] +
                                                         corner.strides[dim2],)
-    return strided_view(corner, shape, strides)
+    return backend.as_strided(corner, shape, strides)
 
 
 class Diagonal(ViewOp):
@@ -160,11 +154,12 @@ def unfold_view(array, axis, size, step):
     count and a last dim of length `size` walks inside each window. A 0-d array is one
     element: (size,) with size 0 or 1."""
     if array.ndim == 0:
-        return strided_view(array, (size,), (array.itemsize,))
+        return backend.as_strided(array, (size,), (array.itemsize,))
     shape, strides = list(array.shape), list(array.strides)
     shape[axis] = (shape[axis] - size) // step + 1
     strides[axis] *= step
-    return strided_view(array, tuple(shape) + (size,), tuple(strides) + (array.strides[axis],))
+    return backend.as_strided(array, tuple(shape) + (size,),
+                              tuple(strides) + (array.strides[axis],))
 
 
 class Unfold(ViewOp):
