@@ -164,10 +164,13 @@ def test_data_parallel_forward_calls_the_module_with_torch_weights():
         getattr(mine, mode)()
         getattr(ref, mode)()
         got = mine(minitorch.from_numpy(x))
-        np.testing.assert_allclose(got.detach().numpy(), ref(torch.from_numpy(x)).detach().numpy(),
+        np.testing.assert_allclose(got.detach().cpu().numpy(),
+                                   ref(torch.from_numpy(x)).detach().numpy(),
                                    rtol=1e-5, atol=1e-6)
-    assert got.device == minitorch.device("cpu")
-    np.testing.assert_allclose(mine.module[2].running_mean.numpy(),
+    # as torch's: with a GPU the module and the output live on device_ids[0], else the CPU
+    expected = "cuda:0" if minitorch.cuda.is_available() else "cpu"
+    assert got.device == minitorch.device(expected)
+    np.testing.assert_allclose(mine.module[2].running_mean.cpu().numpy(),
                                ref.module[2].running_mean.numpy(), rtol=1e-5, atol=1e-7)
 
 
