@@ -1,21 +1,21 @@
 """set_num_threads / get_num_threads: how many CPU threads minitorch and its BLAS use.
 
-minitorch's CPU parallelism has two parts (see "CPU threads" in backend.py): conv and
-pooling split the batch over a thread pool of `backend.cpu_threads()` parts, and NumPy's
-BLAS runs the GEMMs. Once that pool is used, backend keeps the BLAS at ONE thread, because
+minitorch's CPU parallelism has two parts (see _cpu.py): conv and
+pooling split the batch over a thread pool of `_cpu.cpu_threads()` parts, and NumPy's
+BLAS runs the GEMMs. Once that pool is used, _cpu keeps the BLAS at ONE thread, because
 a spinning BLAS thread fights the pool for the cores. `set_num_threads(n)` keeps that
 rule: the pool gets n parts and the BLAS 1 thread (n = 1: everything serial), so no op
 runs on more than n cores.
 
 The BLAS is limited through `threadpoolctl` when it is installed (the `threads` extra;
-it finds OpenBLAS, MKL and BLIS), else through backend's OpenBLAS lookup; a BLAS neither
+it finds OpenBLAS, MKL and BLIS), else through _cpu's OpenBLAS lookup; a BLAS neither
 can find is left alone, and only the pool is resized.
 """
 from __future__ import annotations
 
 import operator
 
-from . import backend
+from . import _cpu
 
 
 def _blas_threads() -> int | None:
@@ -23,7 +23,7 @@ def _blas_threads() -> int | None:
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        blas = backend._find_openblas()
+        blas = _cpu._find_openblas()
         return int(blas[0]()) if blas is not None else None
     counts = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
     return max(counts) if counts else None
@@ -33,7 +33,7 @@ def _set_blas_threads(n: int) -> None:
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        blas = backend._find_openblas()
+        blas = _cpu._find_openblas()
         if blas is not None:
             blas[1](n)
         return
@@ -55,12 +55,12 @@ def set_num_threads(num_threads: int) -> None:
     num_threads = operator.index(num_threads)
     if num_threads <= 0:
         raise RuntimeError("set_num_threads expects a positive integer")
-    # once the count is set, backend's lazy setup (cpu_threads) never runs to undo this
+    # once the count is set, _cpu's lazy setup (cpu_threads) never runs to undo this
     _set_blas_threads(1)
-    backend.set_cpu_threads(num_threads)
+    _cpu.set_cpu_threads(num_threads)
 
 
 def get_num_threads() -> int:
     """The most threads one op may use: the conv/pool parts, or the BLAS's own threads
     when that is more (a BLAS that minitorch has not limited yet)."""
-    return max(backend.configured_cpu_threads() or 1, _blas_threads() or 1)
+    return max(_cpu.configured_cpu_threads() or 1, _blas_threads() or 1)

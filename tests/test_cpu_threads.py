@@ -1,6 +1,6 @@
-"""The threaded CPU path of conv and pooling (`backend.parallel_over_batch`) against torch.
+"""The threaded CPU path of conv and pooling (`_cpu.parallel_over_batch`) against torch.
 
-The ops split the batch over `backend.cpu_threads()` parts. conftest.py pins BLAS to one
+The ops split the batch over `_cpu.cpu_threads()` parts. conftest.py pins BLAS to one
 thread per xdist worker, which makes `cpu_threads()` 1, so without the fixture below the
 split would never run in CI. The fixture forces two and three parts (a one-worker or
 two-worker pool, whatever the machine has, and a minimum work per part of one number) and reruns the parity tests of
@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from minitorch import backend
+from minitorch import _cpu
 import test_conv_pool as conv_tests
 import test_training_parity as training_tests
 
@@ -19,10 +19,10 @@ import test_training_parity as training_tests
 def forced_parts(request, monkeypatch):
     parts = request.param
     pool = ThreadPoolExecutor(parts - 1, thread_name_prefix="test-cpu")
-    monkeypatch.setattr(backend, "_thread_count", parts)
-    monkeypatch.setattr(backend, "_pool", pool)
+    monkeypatch.setattr(_cpu, "_thread_count", parts)
+    monkeypatch.setattr(_cpu, "_pool", pool)
     # small test inputs would otherwise stay on one thread (not worth a handoff)
-    monkeypatch.setattr(backend, "MIN_ITEMS_PER_PART", 1)
+    monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)
     yield parts
     pool.shutdown()
 
@@ -30,7 +30,7 @@ def forced_parts(request, monkeypatch):
 def test_the_batch_really_is_split(forced_parts):
     import numpy as np
     seen = []
-    backend.parallel_over_batch(np, 7, lambda n0, n1: seen.append((n0, n1)))
+    _cpu.parallel_over_batch(np, 7, lambda n0, n1: seen.append((n0, n1)))
     assert sorted(seen) == [(7 * i // forced_parts, 7 * (i + 1) // forced_parts)
                             for i in range(forced_parts)]
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import minitorch
-from minitorch import backend, threads
+from minitorch import _cpu, threads
 
 
 # ---- accelerator ---------------------------------------------------------------------------
@@ -70,27 +70,27 @@ def test_backends_availability_is_honest():
 
 # ---- set_num_threads -----------------------------------------------------------------------
 def _openblas_threads():
-    blas = backend._find_openblas()
+    blas = _cpu._find_openblas()
     return None if blas is None else int(blas[0]())
 
 
 @pytest.fixture
 def restore_threads(monkeypatch):
-    """Put backend's pool and the BLAS back as they were (other tests share the process)."""
-    backend.cpu_threads()
-    count, pool, blas = backend._thread_count, backend._pool, _openblas_threads()
-    monkeypatch.setattr(backend, "MIN_ITEMS_PER_PART", 1)  # split even tiny work
+    """Put _cpu's pool and the BLAS back as they were (other tests share the process)."""
+    _cpu.cpu_threads()
+    count, pool, blas = _cpu._thread_count, _cpu._pool, _openblas_threads()
+    monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)  # split even tiny work
     yield
-    if backend._pool is not pool and backend._pool is not None:
-        backend._pool.shutdown()
-    backend._thread_count, backend._pool = count, pool
+    if _cpu._pool is not pool and _cpu._pool is not None:
+        _cpu._pool.shutdown()
+    _cpu._thread_count, _cpu._pool = count, pool
     if blas is not None:
-        backend._find_openblas()[1](blas)
+        _cpu._find_openblas()[1](blas)
 
 
 def _parts():
     seen = []
-    backend.parallel_over_batch(np, 12, lambda n0, n1: seen.append((n0, n1)))
+    _cpu.parallel_over_batch(np, 12, lambda n0, n1: seen.append((n0, n1)))
     return sorted(seen)
 
 
@@ -101,24 +101,24 @@ def test_set_num_threads_sets_the_pool_and_limits_blas(restore_threads, monkeypa
         monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import raises ImportError
     elif importlib.util.find_spec("threadpoolctl") is None:
         pytest.skip("threadpoolctl is not installed (the `threads` extra)")
-    blas = backend._find_openblas()
+    blas = _cpu._find_openblas()
     if blas is not None:
         blas[1](2)  # as if the BLAS had two threads of its own
     minitorch.set_num_threads(3)
-    assert minitorch.get_num_threads() == 3 and backend.cpu_threads() == 3
+    assert minitorch.get_num_threads() == 3 and _cpu.cpu_threads() == 3
     assert _parts() == [(0, 4), (4, 8), (8, 12)]  # the batch really is split in three
     if blas is not None:
         assert _openblas_threads() == 1  # the pool, not the BLAS, uses the other cores
     minitorch.set_num_threads(np.int64(1))  # torch takes any integer with __index__
-    assert minitorch.get_num_threads() == 1 and backend._pool is None
+    assert minitorch.get_num_threads() == 1 and _cpu._pool is None
     assert _parts() == [(0, 12)]
 
 
 def test_get_num_threads_does_not_start_the_pool(monkeypatch):
-    monkeypatch.setattr(backend, "_thread_count", None)  # as before the first conv
-    monkeypatch.setattr(backend, "_pool", None)
+    monkeypatch.setattr(_cpu, "_thread_count", None)  # as before the first conv
+    monkeypatch.setattr(_cpu, "_pool", None)
     assert minitorch.get_num_threads() == max(1, _openblas_threads() or 1)
-    assert backend._thread_count is None and backend._pool is None
+    assert _cpu._thread_count is None and _cpu._pool is None
 
 
 def test_conv_under_set_num_threads_matches_torch(restore_threads):

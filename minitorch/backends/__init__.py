@@ -5,4 +5,4 @@ minitorch runs its own NumPy/CuPy kernels, never cuDNN or Metal, so the flags ar
 what this process really has: `cudnn` and `mps` False, `cuda.is_built()` True when CuPy is
 installed.
 """
-from . import cuda, cudnn, mps  # noqa: F401
+from . import cuda, cudnn, mps, reference  # noqa: F401

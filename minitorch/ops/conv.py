@@ -14,7 +14,7 @@ The conv/transpose duality, written once and used both ways: conv_transpose2d's 
 IS conv2d's input gradient (`conv2d_grad_input`), and its input gradient IS conv2d's
 forward (`conv2d_forward`); both weight gradients are `conv2d_grad_weight`.
 
-Speed (NumPy): the batch is split over the CPU threads (`backend.parallel_over_batch`:
+Speed (NumPy): the batch is split over the CPU threads (`_cpu.parallel_over_batch`:
 NumPy's copies and ufuncs are single-threaded, so without this the second core idles
 for everything but the GEMMs), and each thread walks its part in chunks whose column
 matrix fits in the CPU cache (`CHUNK_BYTES`): padding, im2col, the GEMM and the copy of
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 
-from .. import backend
+from .. import _cpu, backend
 from ..autograd.function import Op
 from .im2col import col2im, geometry, im2col, pad_flat, unpad
 
@@ -111,7 +111,7 @@ def conv2d_forward(x, weight, g, groups, bias=None):
             else:  # the bias rides along the copy out (one pass over out, not two)
                 xp.add(res, bias.reshape(1, oc, 1, 1), out=out[c0:c1])
 
-    backend.parallel_over_batch(xp, g.N, work)
+    _cpu.parallel_over_batch(xp, g.N, work)
     return out
 
 
@@ -134,7 +134,7 @@ def conv2d_grad_weight(x, grad_out, g, groups, bias=False):
                 grad_b += grad.reshape(oc, width).sum(axis=1)
         return grad_w, grad_b
 
-    parts = backend.parallel_over_batch(xp, g.N, work)
+    parts = _cpu.parallel_over_batch(xp, g.N, work)
     grad_w, grad_b = parts[0]
     for part_w, part_b in parts[1:]:
         grad_w += part_w
@@ -166,7 +166,7 @@ def conv2d_grad_input(grad_out, weight, g, groups):
             col2im(cols.reshape(g.C, g.KH, g.KW, n, g.OH, g.OWC), g, flat)
             grad_x[c0:c1] = unpad(flat, g).transpose(1, 0, 2, 3)
 
-    backend.parallel_over_batch(xp, g.N, work)
+    _cpu.parallel_over_batch(xp, g.N, work)
     return grad_x
 
 

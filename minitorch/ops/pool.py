@@ -17,7 +17,7 @@ Torch's rules kept here:
 """
 from __future__ import annotations
 
-from .. import backend
+from .. import _cpu, backend
 from ..autograd.function import Op
 from .im2col import geometry
 
@@ -85,7 +85,7 @@ class MaxPool2d(Op):
             if need_grad or return_indices:
                 first_max_tap(part_x, part, g, xp, out=arg[n0:n1])
 
-        backend.parallel_over_batch(xp, x.shape[0], work, items=x_pad.size)
+        _cpu.parallel_over_batch(xp, x.shape[0], work, items=x_pad.size)
         if need_grad:
             ctx.geometry = g
             ctx.save_for_backward(arg)
@@ -110,7 +110,7 @@ def _max_pool_scatter(grad, arg, g):
     n, c = grad.shape[:2]
     if _tiles(g):
         grad_x = xp.empty((n, c, g.H, g.W), dtype=grad.dtype)
-        backend.parallel_over_batch(xp, n, lambda n0, n1: _tile_grad(
+        _cpu.parallel_over_batch(xp, n, lambda n0, n1: _tile_grad(
             grad[n0:n1], arg[n0:n1], g, grad_x[n0:n1]), items=grad_x.size)
         return grad_x
     grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
