@@ -2,6 +2,7 @@
 from ._worker import WorkerInfo, get_worker_info
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader
+from .distributed import DistributedSampler
 from .dataset import (
                       ChainDataset,
                       ConcatDataset,
@@ -24,4 +25,5 @@ from .sampler import (
 __all__ = ["DataLoader", "Dataset", "IterableDataset", "TensorDataset", "StackDataset",
            "ConcatDataset", "ChainDataset", "Subset", "random_split", "Sampler", "SequentialSampler",
            "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
-           "default_collate", "default_convert", "get_worker_info", "WorkerInfo"]
+           "default_collate", "default_convert", "get_worker_info", "WorkerInfo",
+           "DistributedSampler"]
