@@ -5,7 +5,9 @@
 #
 #     bash scripts/gpu_check.sh tests    # part 1 (< 9 min): versions, the whole suite
 #     bash scripts/gpu_check.sh bench    # part 2 (< 9 min): step times, mnist_cnn.py
-#     bash scripts/gpu_check.sh          # both, one after the other (local use)
+#     bash scripts/gpu_check.sh nccl     # part 3 (< 5 min, needs 2 GPUs for a real test):
+#                                        # minitorch.distributed's NCCL path, unverified so far
+#     bash scripts/gpu_check.sh          # all, one after the other (local use)
 #
 # Everything a part measures is appended to ONE file, $OUT/gpu_check.txt (OUT defaults to
 # ./gpu_check_out); full logs go beside it. CuPy compiles its kernels on first use and
@@ -57,5 +59,19 @@ if [ "$PART" = bench ] || [ "$PART" = all ]; then
     timeout 90 python3 "$side/mnist_cnn.py" --device cuda --data subset --epochs 2 \
         2>"$OUT/mnist_cnn_$side.err" | grep -E "accuracy|summary" | tee -a "$REPORT"
   done
+fi
+if [ "$PART" = nccl ] || [ "$PART" = all ]; then
+  # One process per GPU (at most 2); the NCCL id travels over TCP (MASTER_ADDR/PORT).
+  NGPU=$(nvidia-smi -L | wc -l); [ "$NGPU" -gt 2 ] && NGPU=2
+  say "== NCCL on $NGPU GPU(s): collectives test, then examples/mnist_ddp.py"
+  timeout 240 python3 -m pytest -n 0 -o addopts= -rs tests/test_distributed.py -k "nccl or tcp" \
+      2>&1 | tail -3 | tee -a "$REPORT"
+  for r in $(seq 0 $((NGPU - 1))); do
+    RANK=$r LOCAL_RANK=$r WORLD_SIZE=$NGPU MASTER_ADDR=127.0.0.1 MASTER_PORT=29541 timeout 240 \
+      python3 examples/mnist_ddp.py --backend nccl --device cuda --data subset \
+      > "$OUT/mnist_ddp_rank$r.log" 2>&1 &
+  done
+  wait
+  grep -hE "accuracy|summary|Error" "$OUT"/mnist_ddp_rank*.log | tee -a "$REPORT"
 fi
 echo "report: $REPORT"
