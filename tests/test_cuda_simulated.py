@@ -183,7 +183,7 @@ def test_cuda_manual_seed_before_cupy_loads_is_reproducible():
 @needs_cuda
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_cuda_fused_cross_entropy_gradient_equals_its_numpy_twin_and_torch(reduction):
-    """ops/_cross_entropy_cuda.py (one kernel) against loss.CrossEntropy.backward's array
+    """ops/_fast/cross_entropy_cuda.py (one kernel) against loss.CrossEntropy.backward's array
     code (its twin, run on the CPU) and torch: (N, C, H) logits, class weights,
     ignore_index and a random upstream gradient."""
     import numpy as np

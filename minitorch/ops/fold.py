@@ -6,15 +6,19 @@ Notation as in `im2col.py`. For an input (N, C, H, W) and a (KH, KW) window,
     fold:    out[n, c, h, w] = sum of every cols entry that unfold would read from (h, w)
 
 Unfold copies, fold adds back (overlapping windows sum), so fold is unfold's adjoint:
-d unfold / dx = fold(grad), d fold / dcols = unfold(grad). Both run on the same strided
-view of a flat padded buffer that conv2d uses (`column_view`): one copy for unfold, one
-strided add per kernel tap for fold.
+d unfold / dx = fold(grad), d fold / dcols = unfold(grad). Both are linear, so each
+one's double backward is the other op again.
+
+The reference versions below are `im2col.windows` and `im2col.col2im`; the fast ones
+(`_fast/fold.py`) use conv2d's flat padded buffer. `minitorch.backends.reference`
+picks one.
 """
 from __future__ import annotations
 
-from .. import backend
 from ..autograd.function import Op
-from .im2col import col2im, column_view, geometry, pad_flat, unpad
+from ..backends import reference
+from ._fast import fold as fast
+from .im2col import col2im, geometry, pad, windows
 
 
 def fold_geometry(image_shape, kernel, stride, padding, dilation):
@@ -22,21 +26,22 @@ def fold_geometry(image_shape, kernel, stride, padding, dilation):
     return geometry(image_shape, kernel, stride, padding, dilation, wide=False)
 
 
-def unfold_forward(x, g):
+def unfold_reference(x, g):
     """x (N, C, H, W) -> (N, C*KH*KW, OH*OW): every window as a column."""
-    xp = backend.array_module(x)
-    flat = pad_flat(x, g, xp.empty((g.C, g.N, g.F), dtype=x.dtype))
-    cols = column_view(flat, g).transpose(3, 0, 1, 2, 4, 5)  # (N, C, KH, KW, OH, OW)
-    return xp.ascontiguousarray(cols).reshape(g.N, g.C * g.KH * g.KW, g.OH * g.OW)
+    return windows(pad(x, g), g).reshape(g.N, g.C * g.KH * g.KW, g.OH * g.OW)
+
+
+def fold_reference(cols, g):
+    """cols (N, C*KH*KW, OH*OW) -> (N, C, H, W): each column added back to its window."""
+    return col2im(cols.reshape(g.N, g.C, g.KH, g.KW, g.OH, g.OW), g)
+
+
+def unfold_forward(x, g):
+    return unfold_reference(x, g) if reference.enabled else fast.unfold_forward(x, g)
 
 
 def fold_forward(cols, g):
-    """cols (N, C*KH*KW, OH*OW) -> (N, C, H, W): each column added back to its window."""
-    xp = backend.array_module(cols)
-    flat = xp.zeros((g.C, g.N, g.F), dtype=cols.dtype)
-    blocks = cols.reshape(g.N, g.C, g.KH, g.KW, g.OH, g.OW).transpose(1, 2, 3, 0, 4, 5)
-    col2im(blocks, g, flat)
-    return xp.ascontiguousarray(unpad(flat, g).transpose(1, 0, 2, 3))
+    return fold_reference(cols, g) if reference.enabled else fast.fold_forward(cols, g)
 
 
 class Unfold(Op):
@@ -50,6 +55,12 @@ class Unfold(Op):
     @staticmethod
     def backward(ctx, grad):
         return (fold_forward(grad, ctx.geometry),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, *inputs):
+        g = ctx.geometry
+        return (Fold.apply(grad, (g.H, g.W), (g.KH, g.KW), (g.SH, g.SW), (g.PH, g.PW),
+                           (g.DH, g.DW)),)
 
 
 class Fold(Op):
@@ -65,3 +76,8 @@ class Fold(Op):
     @staticmethod
     def backward(ctx, grad):
         return (unfold_forward(grad, ctx.geometry),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, *inputs):
+        g = ctx.geometry
+        return (Unfold.apply(grad, (g.KH, g.KW), (g.SH, g.SW), (g.PH, g.PW), (g.DH, g.DW)),)

@@ -1,4 +1,5 @@
-"""im2col / col2im: turn a convolution (or a pooling window) into array slices.
+"""Sliding windows (convolution, pooling, fold) the textbook way: the sizes, the padding,
+im2col as one strided view of the padded input, and col2im, its adjoint.
 
 Notation (used by every conv/pool function in minitorch):
     N        batch size                 C        input channels
@@ -10,25 +11,15 @@ Notation (used by every conv/pool function in minitorch):
 
     OH = (H + 2*PH - DH*(KH-1) - 1) // SH + 1      (and the same for OW)
 
-How the columns are laid out (the GEMM decides, see TRAPS.md "copies cost more"):
+The reference ops (conv.py, pool.py, fold.py) use `pad`, `windows` and `col2im` below:
 
-    cols[c, kh, kw, n, oh, ow] = x_padded[n, c, oh*SH + kh*DH, ow*SW + kw*DW]
+    windows(pad(x))[n, c, kh, kw, oh, ow] = x_pad[n, c, oh*SH + kh*DH, ow*SW + kw*DW]
 
-so `cols.reshape(K, N*OH*OW)` is the right operand of one matrix product
-`weight.reshape(OC, K) @ cols`, with no transpose copy of the big array.
+a view (no copy; every index is a fixed step in memory), so a convolution is this view
+reshaped to a (K, OH*OW) column matrix per sample and one matrix product with the weight.
 
-The padded input lives in a *flat* buffer `(C, N, F)`: padded row `hp` of a plane
-starts at `hp * WR`. Then the right-hand side above is a plain strided view of that
-buffer, `column_view(...)` (every index is a fixed step in memory), and im2col is ONE
-copy of that view: no Python loop, which matters for the small cache-sized chunks
-conv.py works on (2-3x faster than one copy per kernel offset there).
-
-"Wide" rows (stride SW == 1): instead of the OW output columns we compute all WR
-columns of each row (OWC = WR) and drop the extra ones after the GEMM. Then each
-(c, kh, kw, n) run of the columns is one contiguous run of OH*WR numbers, which NumPy
-copies ~2x faster than OH runs of OW numbers; the price is WR/OW more GEMM columns.
-With WR = W + PW (the right padding of a row is the left padding of the next one)
-that price is small: 16/14 on the 14x14 layer of the MNIST CNN.
+The fast path keeps its padded input in a flat buffer with wide rows (the `HR`, `WR`,
+`OWC`, `F` fields of `Geometry`); its im2col and col2im are in `_fast/im2col.py`.
 """
 from __future__ import annotations
 
@@ -113,52 +104,50 @@ def geometry(x_shape, kernel, stride, padding, dilation, out_hw=None, wide=True,
                     HR, WR, OWC, HR * WR + tail)
 
 
-def pad_flat(x, g, flat, fill=0.0):
-    """Copy x (n, C, H, W) into the flat padded buffer `flat` (C, n, F), padding with
-    `fill`. Padded pixel (hp, wp) of a plane sits at `hp*WR + wp`; for wide rows the data
-    starts at column PW. Returns `flat`."""
-    flat.fill(fill)
-    unpad(flat, g)[...] = x.transpose(1, 0, 2, 3)
-    return flat
+def padded_size(g):
+    """(rows, cols) of the padded input: PH/PW on each side, and on the bottom/right as
+    far as the last window reaches (ceil_mode's last window may run past the padding)."""
+    rows = max(g.H + 2 * g.PH, (g.OH - 1) * g.SH + (g.KH - 1) * g.DH + 1)
+    cols = max(g.W + 2 * g.PW, (g.OW - 1) * g.SW + (g.KW - 1) * g.DW + 1)
+    return rows, cols
 
 
-def unpad(flat, g):
-    """The view of the real pixels inside a flat padded buffer (C, n, F)."""
-    a, b = flat.shape[:2]
-    rows = flat[:, :, : g.HR * g.WR].reshape(a, b, g.HR, g.WR)
-    return rows[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W]
+def pad(x, g, value=0.0):
+    """x (N, C, H, W) padded with `value` (0 for conv, -inf for max-pool) to padded_size."""
+    xp = backend.array_module(x)
+    rows, cols = padded_size(g)
+    pads = ((0, 0), (0, 0), (g.PH, rows - g.H - g.PH), (g.PW, cols - g.W - g.PW))
+    return xp.pad(x, pads, constant_values=value)
 
 
-def column_view(flat, g, writeable=False):
-    """The columns as a view of the flat buffer (C, n, F): (C, KH, KW, n, OH, OWC) with
-    view[c, kh, kw, n, oh, ow] = flat[c, n, (oh*SH + kh*DH)*WR + ow*SW + kw*DW].
+def _window_strides(x_pad, g):
+    step_n, step_c, step_h, step_w = x_pad.strides
+    shape = x_pad.shape[:2] + (g.KH, g.KW, g.OH, g.OW)
+    return shape, (step_n, step_c, g.DH * step_h, g.DW * step_w, g.SH * step_h, g.SW * step_w)
 
-    Different kernel offsets overlap in memory (one pixel is read by several windows),
-    so the whole view is only for reading; one offset `view[:, kh, kw]` never hits a
-    pixel twice, so col2im may add through it. The zero tail of F keeps the last
-    windows of a wide row inside the buffer.
+
+def windows(x_pad, g):
+    """im2col as a view: (N, C, KH, KW, OH, OW) with
+    view[n, c, kh, kw, oh, ow] = x_pad[n, c, oh*SH + kh*DH, ow*SW + kw*DW].
+
+    Read-only: neighbouring windows share pixels, so the view overlaps itself in memory.
     """
-    step_c, step_n, one = flat.strides
-    shape = (g.C, g.KH, g.KW, flat.shape[1], g.OH, g.OWC)
-    strides = (step_c, g.DH * g.WR * one, g.DW * one, step_n, g.SH * g.WR * one, g.SW * one)
-    return backend.as_strided(flat, shape, strides, writeable=writeable)
+    shape, strides = _window_strides(x_pad, g)
+    return backend.as_strided(x_pad, shape, strides, writeable=False)
 
 
-def im2col(flat, g, out):
-    """Fill `out` (C, KH, KW, n, OH, OWC) with the windows of `flat` (C, n, F): one copy."""
-    out[...] = column_view(flat, g)
-    return out
+def col2im(cols, g):
+    """The adjoint of `windows`: cols (N, C, KH, KW, OH, OW) added back into a zero input,
+    each pixel summing every window entry that read it. Returns (N, C, H, W).
 
-
-def col2im(cols, g, flat):
-    """Add the columns `cols` (C, KH, KW, n, OH, OWC) back into `flat` (C, n, F).
-
-    The adjoint of im2col: each pixel receives the sum over every window that read
-    it. One strided add per kernel offset (never a loop over pixels or samples).
+    One add per kernel offset (kh, kw): within one offset no two windows hit the same
+    pixel, so a strided add is safe there (across offsets it is not).
     """
-    view = column_view(flat, g, writeable=True)
+    xp = backend.array_module(cols)
+    out = xp.zeros(cols.shape[:2] + padded_size(g), dtype=cols.dtype)
+    shape, strides = _window_strides(out, g)
+    view = backend.as_strided(out, shape, strides, writeable=True)
     for kh in range(g.KH):
         for kw in range(g.KW):
-            view[:, kh, kw] += cols[:, kh, kw]
-    return flat
-
+            view[:, :, kh, kw] += cols[:, :, kh, kw]
+    return out[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W]

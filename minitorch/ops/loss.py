@@ -1,8 +1,11 @@
 """Loss ops whose fused forms are faster or more stable than composing them.
 
-Cross-entropy with class-index targets fuses log_softmax and the pick of the target's
-log-probability: its gradient is simply softmax(x) - onehot(target) (scaled by the class
-weights), computed without building a one-hot matrix.
+Cross-entropy with class-index targets is, by definition, the composition
+`nll_loss(log_softmax(x), target)` (`cross_entropy_reference`, which autograd
+differentiates). The fused op `CrossEntropy` does both in one node: its gradient is
+simply softmax(x) - onehot(target) (scaled by the class weights), computed without
+building a one-hot matrix, and on a GPU in one kernel (`_fast/cross_entropy_cuda.py`).
+`minitorch.backends.reference` picks one (`cross_entropy` below).
 
 Notation: M rows (the batch and any extra dims flattened), C classes, t the target index,
 w_t the weight of row's target class (0 for rows whose target is ignore_index).
@@ -12,7 +15,9 @@ from __future__ import annotations
 from .. import backend
 from .. import tensor as tensor_module
 from ..autograd.function import Op
-from ._cross_entropy_cuda import cross_entropy_grad_cuda
+from ..backends import reference
+from ._fast.cross_entropy_cuda import cross_entropy_grad_cuda
+from .softmax import log_softmax_array
 
 
 def _rows_first(x, target):
@@ -79,6 +84,41 @@ def _row_grads_graph(grad, reduction, denom):
     return grad / denom if reduction == "mean" else grad
 
 
+def cross_entropy_reference(logits, target, weight, ignore_index, reduction,
+                            label_smoothing):
+    """loss_i = -w_t log_softmax(x_i)[t] (NLL: a gather of the target's log-probability),
+    mixed with label smoothing's uniform term ls / C * sum_c -w_c log_softmax(x_i)_c.
+
+    Args: logits (N, C, d1, ...) Tensor; target (N, d1, ...) xp int array; weight (C,)
+    xp array or None. 'mean' divides by sum w_t, as torch.
+    """
+    logp = logits.log_softmax(1)
+    if label_smoothing == 0:
+        return NLLLoss.apply(logp, target, weight, ignore_index, reduction)
+    xp = backend.array_module(target)
+    const = _constants(target)
+    classes = logits.shape[1]
+    valid, _safe, w_t = _target_weights(xp, target, weight, ignore_index, logp._data.dtype,
+                                        classes)
+    per_class = logp if weight is None else logp * const(weight).reshape(
+        (classes,) + (1,) * (logp.dim() - 2))
+    smooth = -per_class.sum(1) * const(valid.astype(logp._data.dtype))
+    nll = NLLLoss.apply(logp, target, weight, ignore_index, "none")
+    loss = (1 - label_smoothing) * nll + (label_smoothing / classes) * smooth
+    if reduction == "none":
+        return loss
+    return loss.sum() / const(w_t.sum()) if reduction == "mean" else loss.sum()
+
+
+def cross_entropy(logits, target, weight, ignore_index, reduction, label_smoothing):
+    """The fused op, or the composition it replaces (`minitorch.backends.reference`)."""
+    if reference.enabled:
+        return cross_entropy_reference(logits, target, weight, ignore_index, reduction,
+                                       label_smoothing)
+    return CrossEntropy.apply(logits, target, weight, ignore_index, reduction,
+                              label_smoothing)
+
+
 class CrossEntropy(Op):
     """loss_i = -w_t log softmax(x_i)_t, optionally mixed with label smoothing:
     (1 - ls) loss_i + ls / C * sum_c -w_c log softmax(x_i)_c. 'mean' divides by sum w_t.
@@ -91,8 +131,7 @@ class CrossEntropy(Op):
         xp = backend.array_module(logits)
         x, t = _rows_first(logits, target)
         m, c = x.shape
-        shifted = x - x.max(axis=1, keepdims=True) if m else x
-        logp = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        logp = log_softmax_array(x, 1)
         valid, safe, w_t = _target_weights(xp, t, weight, ignore_index, x.dtype, c)
         rows = xp.arange(m)
         loss = -logp[rows, safe] * w_t
@@ -210,6 +249,13 @@ class BinaryCrossEntropy(Op):
             grad_t = grad * (xp.log1p(-x) - xp.log(x)) if need[1] else None
         return grad_x, grad_t
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, t):
+        need = ctx.needs_input_grad
+        grad_x = grad * (x - t) / ((1 - x) * x).clamp(min=1e-12) if need[0] else None
+        grad_t = grad * ((-x).log1p() - x.log()) if need[1] else None
+        return grad_x, grad_t
+
 
 class SmoothL1(Op):
     """d = x - t;  loss = scale * (0.5 d^2 / beta if |d| < beta else |d| - 0.5 beta).
@@ -237,6 +283,13 @@ class SmoothL1(Op):
             slope = xp.sign(d)
         else:
             slope = xp.clip(d * (1.0 / ctx.beta), -1.0, 1.0)
+        g = grad * slope * ctx.scale if ctx.scale != 1 else grad * slope
+        return g, -g
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, t, beta, scale):
+        d = x - t
+        slope = d.sign() if ctx.beta == 0 else (d * (1.0 / ctx.beta)).clamp(-1.0, 1.0)
         g = grad * slope * ctx.scale if ctx.scale != 1 else grad * slope
         return g, -g
 
@@ -269,4 +322,18 @@ class KLDiv(Op):
         if need[1]:
             positive = t > 0
             grad_t = grad * (xp.where(positive, xp.log(xp.where(positive, t, 1)) + 1, 0) - x)
+        return (-grad * t if need[0] else None), grad_t
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, t, log_target):
+        need = ctx.needs_input_grad
+        if ctx.log_target:
+            e = t.exp()
+            return (-grad * e if need[0] else None,
+                    grad * e * (t - x + 1) if need[1] else None)
+        grad_t = None
+        if need[1]:
+            positive = t > 0  # log only where t > 0: a log(0) would make NaN gradients
+            log_t = t.where(positive, 1.0).log()
+            grad_t = grad * ((log_t + 1).where(positive, 0.0) - x)
         return (-grad * t if need[0] else None), grad_t

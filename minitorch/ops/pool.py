@@ -1,57 +1,29 @@
 """Pooling ops: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxUnpool2d.
 
-Notation as in `im2col.py`. A pooling window is KH*KW strided slices of the padded
-input, one per kernel offset (kh, kw):
-
-    window(kh, kw) = x_pad[:, :, kh*DH : ... : SH, kw*DW : ... : SW]      (N, C, OH, OW)
-
-so max/avg pooling is a running max/sum over KH*KW slices and the backward adds the
-gradient back through the same slices: never a Python loop over samples or pixels.
+Notation as in `im2col.py`. Max and avg pooling take the same strided window view as
+conv2d's im2col, `windows(pad(x))` (N, C, KH, KW, OH, OW), and reduce it over (KH, KW);
+the backward adds the gradient back through the same windows with `col2im`. That is
+the reference below (`*_reference`); `_fast/pool.py` computes the same numbers faster
+(a running max over window slices, a thread split, no window copy), and
+`minitorch.backends.reference` picks one.
 
 Torch's rules kept here:
   * max pooling pads with -inf (a padded pixel never wins, even against a real -inf);
   * ceil_mode drops a last window that would start inside the right padding;
   * the gradient of a max goes to the *first* maximum in window scan order (kh, then
-    kw), the index torch returns; NaN counts as a maximum (torch's `val > max || isnan`).
+    kw), the index torch returns; NaN counts as a maximum (torch's `val > max || isnan`),
+    and among NaNs the last one wins.
   * returned indices are flat `h * W + w` positions in each (H, W) input plane.
 """
 from __future__ import annotations
 
-from .. import _cpu, backend
+from .. import backend
+from .. import tensor as tensor_module
 from ..autograd.function import Op
-from .im2col import geometry
-
-
-def padded(x, g, fill):
-    """x (N, C, H, W) inside an (N, C, HR, WR) array filled with `fill` (x itself if no
-    padding is needed)."""
-    if (g.HR, g.WR) == (g.H, g.W) and g.PH == 0 and g.PW == 0:
-        return x
-    xp = backend.array_module(x)
-    out = xp.full((x.shape[0], x.shape[1], g.HR, g.WR), fill, dtype=x.dtype)
-    out[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W] = x
-    return out
-
-
-def window(g, kh, kw):
-    """Index of the (N, C, OH, OW) slice of the padded input at kernel offset (kh, kw)."""
-    h0, w0 = kh * g.DH, kw * g.DW
-    return (Ellipsis, slice(h0, h0 + (g.OH - 1) * g.SH + 1, g.SH),
-            slice(w0, w0 + (g.OW - 1) * g.SW + 1, g.SW))
-
-
-def _disjoint(g):
-    """Windows never share a pixel, so backward may assign instead of add (NOTE: a
-    multiply by the hit mask, ~3x faster than a masked copy; an inf/NaN upstream
-    gradient would also reach the window's other pixels as NaN, torch gives 0)."""
-    return g.DH == 1 and g.DW == 1 and g.SH >= g.KH and g.SW >= g.KW
-
-
-def _unpad_grad(grad_pad, g):
-    if grad_pad.shape[2:] == (g.H, g.W):
-        return grad_pad
-    xp = backend.array_module(grad_pad)
-    return xp.ascontiguousarray(grad_pad[:, :, g.PH: g.PH + g.H, g.PW: g.PW + g.W])
+from ..backends import reference
+from ._fast import pool as fast
+from .im2col import col2im, geometry, pad, windows
+from .indexing import Gather, GetItemBackward
 
 
 def _pad_value(dtype, xp):
@@ -62,6 +34,73 @@ def _pad_value(dtype, xp):
     return xp.iinfo(dtype).min
 
 
+def _taps(x_pad, g):
+    """The windows as (N, C, KH*KW, OH, OW): tap k = kh*KW + kw of every window."""
+    return windows(x_pad, g).reshape(x_pad.shape[0], x_pad.shape[1], g.KH * g.KW, g.OH, g.OW)
+
+
+def max_pool_reference(x, g):
+    """(best, arg): each window's max, and its tap kh*KW + kw torch picks (the first max
+    that is a real pixel, or the last NaN)."""
+    xp = backend.array_module(x)
+    taps = _taps(pad(x, g, _pad_value(x.dtype, xp)), g)
+    real = _taps(pad(xp.ones((1, 1, g.H, g.W), dtype=bool), g, False), g)
+    best = taps.max(axis=2)
+    arg = ((taps == best[:, :, None]) & real).argmax(axis=2)    # argmax of bools: first
+    if x.dtype.kind == "f":
+        is_nan = xp.isnan(taps)
+        last_nan = g.KH * g.KW - 1 - is_nan[:, :, ::-1].argmax(axis=2)
+        arg = xp.where(is_nan.any(axis=2), last_nan, arg)
+    return best, arg
+
+
+def max_pool_scatter_reference(grad, arg, g):
+    """Max-pool's backward: each output's gradient goes to its window's argmax tap."""
+    xp = backend.array_module(grad)
+    n, c = grad.shape[:2]
+    hit = xp.arange(g.KH * g.KW).reshape(1, 1, -1, 1, 1) == arg[:, :, None]
+    cols = xp.where(hit, grad[:, :, None], 0).astype(grad.dtype, copy=False)
+    return col2im(cols.reshape(n, c, g.KH, g.KW, g.OH, g.OW), g)
+
+
+def avg_pool_reference(x, g, divisor):
+    """out = sum of the zero-padded window / divisor."""
+    return windows(pad(x, g), g).sum(axis=(2, 3)) / divisor
+
+
+def avg_pool_spread_reference(grad, g, divisor):
+    """Avg-pool's backward: grad / divisor to every pixel of the window."""
+    xp = backend.array_module(grad)
+    share = (grad / divisor)[:, :, None, None]
+    return col2im(xp.broadcast_to(share, share.shape[:2] + (g.KH, g.KW, g.OH, g.OW)), g)
+
+
+# The one place that picks the implementation (minitorch.backends.reference).
+
+def max_pool(x, g, need_arg):
+    if reference.enabled:
+        return max_pool_reference(x, g)
+    return fast.max_pool(x, g, _pad_value(x.dtype, backend.array_module(x)), need_arg)
+
+
+def max_pool_scatter(grad, arg, g):
+    if reference.enabled:
+        return max_pool_scatter_reference(grad, arg, g)
+    return fast.max_pool_scatter(grad, arg, g)
+
+
+def avg_pool_sum(x, g, divisor):
+    if reference.enabled:
+        return avg_pool_reference(x, g, divisor)
+    return fast.avg_pool_sum(x, g, divisor)
+
+
+def avg_pool_spread(grad, g, divisor):
+    if reference.enabled:
+        return avg_pool_spread_reference(grad, g, divisor)
+    return fast.avg_pool_spread(grad, g, divisor)
+
+
 class MaxPool2d(Op):
     """out[n, c, oh, ow] = max of the window; d/dx: grad goes to the first maximum."""
 
@@ -70,22 +109,8 @@ class MaxPool2d(Op):
         xp = backend.array_module(x)
         g = geometry(x.shape, kernel_size, stride, padding, dilation, wide=False,
                      ceil_mode=ceil_mode)
-        x_pad = padded(x, g, _pad_value(x.dtype, xp))
         need_grad = any(ctx.needs_input_grad)
-        best = xp.empty(x.shape[:2] + (g.OH, g.OW), dtype=x.dtype)
-        arg = xp.empty(best.shape, dtype=xp.int8 if g.KH * g.KW < 128 else xp.int32)
-
-        def work(n0, n1):  # samples n0..n1, on one of the CPU threads
-            part, part_x = best[n0:n1], x_pad[n0:n1]
-            part[...] = part_x[window(g, 0, 0)]
-            for kh in range(g.KH):
-                for kw in range(g.KW):
-                    if kh or kw:   # maximum propagates NaN, like torch's max
-                        xp.maximum(part, part_x[window(g, kh, kw)], out=part)
-            if need_grad or return_indices:
-                first_max_tap(part_x, part, g, xp, out=arg[n0:n1])
-
-        _cpu.parallel_over_batch(xp, x.shape[0], work, items=x_pad.size)
+        best, arg = max_pool(x, g, need_grad or return_indices)
         if need_grad:
             ctx.geometry = g
             ctx.save_for_backward(arg)
@@ -96,7 +121,7 @@ class MaxPool2d(Op):
     @staticmethod
     def backward(ctx, grad, grad_indices=None):
         (arg,) = ctx.saved_tensors
-        return (_max_pool_scatter(grad, arg, ctx.geometry),)
+        return (max_pool_scatter(grad, arg, ctx.geometry),)
 
     @staticmethod
     def backward_graph(ctx, grad, *indices_grad_and_inputs):
@@ -104,35 +129,11 @@ class MaxPool2d(Op):
         return (MaxPoolScatter.apply(grad, arg, ctx.geometry),)
 
 
-def _max_pool_scatter(grad, arg, g):
-    """Max-pool's backward: each output's gradient goes to its window's argmax tap."""
-    xp = backend.array_module(grad)
-    n, c = grad.shape[:2]
-    if _tiles(g):
-        grad_x = xp.empty((n, c, g.H, g.W), dtype=grad.dtype)
-        _cpu.parallel_over_batch(xp, n, lambda n0, n1: _tile_grad(
-            grad[n0:n1], arg[n0:n1], g, grad_x[n0:n1]), items=grad_x.size)
-        return grad_x
-    grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
-    for kh in range(g.KH):
-        for kw in range(g.KW):
-            hit = arg == kh * g.KW + kw
-            if _disjoint(g):
-                xp.multiply(grad, hit, out=grad_pad[window(g, kh, kw)])
-            else:
-                grad_pad[window(g, kh, kw)] += xp.where(hit, grad, 0)
-    return _unpad_grad(grad_pad, g)
-
-
 def _max_pool_gather(x, arg, g):
-    """The adjoint of _max_pool_scatter: each output reads x at its window's argmax tap."""
+    """The adjoint of max_pool_scatter: each output reads x at its window's argmax tap."""
     xp = backend.array_module(x)
-    x_pad = padded(x, g, 0)
-    out = xp.zeros(x.shape[:2] + (g.OH, g.OW), dtype=x.dtype)
-    for kh in range(g.KH):
-        for kw in range(g.KW):
-            out += xp.where(arg == kh * g.KW + kw, x_pad[window(g, kh, kw)], 0)
-    return out
+    taps = _taps(pad(x, g), g)
+    return xp.take_along_axis(taps, arg[:, :, None].astype(xp.int64), axis=2)[:, :, 0]
 
 
 class MaxPoolScatter(Op):
@@ -142,7 +143,7 @@ class MaxPoolScatter(Op):
     @staticmethod
     def forward(ctx, grad, arg, g):
         ctx.arg, ctx.geometry = arg, g
-        return _max_pool_scatter(grad, arg, g)
+        return max_pool_scatter(grad, arg, g)
 
     @staticmethod
     def backward(ctx, gg):
@@ -163,73 +164,11 @@ class MaxPoolGather(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return _max_pool_scatter(grad, ctx.arg, ctx.geometry), None, None
+        return max_pool_scatter(grad, ctx.arg, ctx.geometry), None, None
 
     @staticmethod
     def backward_graph(ctx, grad, x, arg, g):
         return MaxPoolScatter.apply(grad, arg, g), None, None
-
-
-def _tiles(g):
-    """The windows tile the input exactly (MaxPool2d(2) on an even size, the common
-    case): no padding, no dilation, stride == kernel, and H, W multiples of it."""
-    return (g.SH, g.SW) == (g.KH, g.KW) and g.DH == g.DW == 1 and g.PH == g.PW == 0 and (
-        (g.H, g.W) == (g.OH * g.KH, g.OW * g.KW))
-
-
-def _tile_grad(grad, arg, g, grad_x):
-    """Max-pool backward when the windows tile the input: each pixel of grad_x belongs to
-    exactly one window, so one multiply per kernel tap writes it (grad where that tap is
-    the argmax, else 0), with no zero-filled buffer and no adds.
-
-    (One broadcast multiply over grad_x seen as (n, C, OH, KH, OW, KW) is 3x slower:
-    NumPy's inner loop would run over KW = 2 numbers.) NOTE: an inf/NaN upstream gradient
-    would also reach the window's other pixels as NaN (torch: 0).
-    """
-    xp = backend.array_module(grad)
-    for kh in range(g.KH):
-        for kw in range(g.KW):
-            hit = arg == kh * g.KW + kw
-            xp.multiply(grad, hit, out=grad_x[window(g, kh, kw)])
-
-
-def first_max_tap(x_pad, best, g, xp, out):
-    """Into `out`, per output: the kernel tap id kh*KW + kw of torch's argmax, the FIRST tap equal to
-    the max in scan order. Padding taps never count (a real -inf beats the -inf padding);
-    where the max is NaN, torch keeps the LAST NaN tap.
-
-    Counted, not selected: arg = number of leading taps that miss the max, i.e.
-    sum_k prod_{j<=k} (tap_j != max). Boolean and/add are ~4x cheaper than xp.where.
-    """
-    taps = [(kh, kw) for kh in range(g.KH) for kw in range(g.KW)]
-    real = _real_taps(g, xp) if x_pad.shape[2:] != (g.H, g.W) or g.PH or g.PW else None
-    arg = out
-    arg.fill(0)
-    missed_all = None
-    for k in range(len(taps) - 1):
-        miss = x_pad[window(g, *taps[k])] != best
-        if real is not None:
-            miss |= ~real[k]
-        if missed_all is None:
-            missed_all = miss
-        else:
-            missed_all &= miss
-        arg += missed_all
-    if best.dtype.kind == "f":
-        is_nan = xp.isnan(best)
-        if backend.may_be_true(is_nan):
-            for k, tap in enumerate(taps):
-                arg[...] = xp.where(is_nan & xp.isnan(x_pad[window(g, *tap)]), k, arg)
-    return arg
-
-
-def _real_taps(g, xp):
-    """(KH*KW, OH, OW) bool: tap k of output (oh, ow) lands on a real pixel, not padding."""
-    h = xp.arange(g.OH)[:, None] * g.SH - g.PH + xp.arange(g.KH)[None, :] * g.DH  # (OH, KH)
-    w = xp.arange(g.OW)[:, None] * g.SW - g.PW + xp.arange(g.KW)[None, :] * g.DW  # (OW, KW)
-    h_ok, w_ok = (h >= 0) & (h < g.H), (w >= 0) & (w < g.W)
-    real = h_ok.T[:, None, :, None] & w_ok.T[None, :, None, :]          # (KH, KW, OH, OW)
-    return real.reshape(g.KH * g.KW, g.OH, g.OW)
 
 
 def flat_indices(arg, g, xp):
@@ -268,46 +207,17 @@ class AvgPool2d(Op):
         xp = backend.array_module(x)
         g = geometry(x.shape, kernel_size, stride, padding, (1, 1), wide=False,
                      ceil_mode=ceil_mode)
-        x_pad = padded(x, g, 0)
-        total = x_pad[window(g, 0, 0)].copy()
-        for kh in range(g.KH):
-            for kw in range(g.KW):
-                if kh or kw:
-                    total += x_pad[window(g, kh, kw)]
         divisor = avg_divisor(g, count_include_pad, divisor_override, x.dtype, xp)
         ctx.geometry, ctx.divisor = g, divisor
-        return total / divisor
+        return avg_pool_sum(x, g, divisor)
 
     @staticmethod
     def backward(ctx, grad):
-        return (_avg_pool_spread(grad, ctx.geometry, ctx.divisor),)
+        return (avg_pool_spread(grad, ctx.geometry, ctx.divisor),)
 
     @staticmethod
     def backward_graph(ctx, grad, x, *args):
         return (AvgPoolSpread.apply(grad, ctx.geometry, ctx.divisor),)
-
-
-def _avg_pool_spread(grad, g, divisor):
-    """Avg-pool's backward: grad / divisor to every pixel of the window."""
-    xp = backend.array_module(grad)
-    share = grad / divisor
-    n, c = grad.shape[:2]
-    grad_pad = xp.zeros((n, c, g.HR, g.WR), dtype=grad.dtype)
-    for kh in range(g.KH):
-        for kw in range(g.KW):
-            grad_pad[window(g, kh, kw)] += share
-    return _unpad_grad(grad_pad, g)
-
-
-def _avg_pool_sum(x, g, divisor):
-    """Avg-pool's forward for a given geometry and divisor: the adjoint of the spread."""
-    x_pad = padded(x, g, 0)
-    total = x_pad[window(g, 0, 0)].copy()
-    for kh in range(g.KH):
-        for kw in range(g.KW):
-            if kh or kw:
-                total += x_pad[window(g, kh, kw)]
-    return total / divisor
 
 
 class AvgPoolSpread(Op):
@@ -317,11 +227,11 @@ class AvgPoolSpread(Op):
     @staticmethod
     def forward(ctx, grad, g, divisor):
         ctx.geometry, ctx.divisor = g, divisor
-        return _avg_pool_spread(grad, g, divisor)
+        return avg_pool_spread(grad, g, divisor)
 
     @staticmethod
     def backward(ctx, gg):
-        return _avg_pool_sum(gg, ctx.geometry, ctx.divisor), None, None
+        return avg_pool_sum(gg, ctx.geometry, ctx.divisor), None, None
 
     @staticmethod
     def backward_graph(ctx, gg, grad, g, divisor):
@@ -334,11 +244,11 @@ class AvgPoolSum(Op):
     @staticmethod
     def forward(ctx, x, g, divisor):
         ctx.geometry, ctx.divisor = g, divisor
-        return _avg_pool_sum(x, g, divisor)
+        return avg_pool_sum(x, g, divisor)
 
     @staticmethod
     def backward(ctx, grad):
-        return _avg_pool_spread(grad, ctx.geometry, ctx.divisor), None, None
+        return avg_pool_spread(grad, ctx.geometry, ctx.divisor), None, None
 
     @staticmethod
     def backward_graph(ctx, grad, x, g, divisor):
@@ -381,6 +291,11 @@ class AdaptiveAvgPool2d(Op):
         a_h, a_w = ctx.mats
         return (xp.matmul(a_h.T, xp.matmul(grad, a_w)),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, output_size):
+        a_h, a_w = (tensor_module.Tensor._wrap(a) for a in ctx.mats)  # constants
+        return (a_h.t().matmul(grad.matmul(a_w)),)
+
 
 class AdaptiveMaxPool2d(Op):
     """out = max over torch's adaptive windows; d/dx: grad to the first maximum.
@@ -419,6 +334,15 @@ class AdaptiveMaxPool2d(Op):
     def backward(ctx, grad, grad_indices=None):
         (index,) = ctx.saved_tensors
         return (_scatter_add(grad, index, ctx.in_shape),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, *indices_grad_and_inputs):
+        (index,) = ctx.saved_tensors
+        n, c, h, w = ctx.in_shape
+        rows = backend.array_module(index).arange(n * c)[:, None]
+        grad_x = GetItemBackward.apply(grad.reshape(n * c, -1), (n * c, h * w),
+                                       (rows, index.reshape(n * c, -1)), False)
+        return (grad_x.reshape(ctx.in_shape),)
 
 
 def _adaptive_taps(in_len, out_len, xp):
@@ -460,4 +384,10 @@ class MaxUnpool2d(Op):
     def backward(ctx, grad):
         n, c = grad.shape[:2]
         gathered = grad.reshape(n * c, -1)[ctx.rows, ctx.flat_index]
+        return gathered.reshape(ctx.in_shape), None
+
+    @staticmethod
+    def backward_graph(ctx, grad, *inputs):
+        n, c = grad.shape[:2]
+        gathered = Gather.apply(grad.reshape(n * c, -1), 1, ctx.flat_index)
         return gathered.reshape(ctx.in_shape), None

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend
+from .. import tensor as tensor_module
 from ..autograd.function import Op
-from .indexing import scatter_add_into
+from .indexing import moved_grad_graph, scatter_add_into
 
 
 def interp_matrix(in_size, out_size, mode, align_corners, scale):
@@ -62,6 +63,12 @@ class Interpolate(Op):
         g = xp.matmul(mat_h.T, grad) if mat_h is not None else grad
         return (xp.matmul(g, mat_w),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, mat_h, mat_w):
+        const = tensor_module.Tensor._wrap  # the matrices are constants
+        g = const(mat_h).t().matmul(grad) if mat_h is not None else grad
+        return (g.matmul(const(mat_w)),)
+
 
 class PadConstant(Op):
     """out = x surrounded by `value` (negative pads crop);  d/dx = grad's inner region."""
@@ -87,6 +94,13 @@ class PadConstant(Op):
         grad_x = xp.zeros(ctx.in_shape, dtype=grad.dtype)
         grad_x[src] = grad[dst]
         return (grad_x,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, pads, value):
+        # padded with 0, the element numbers show which outputs were copied from x
+        def move(a):
+            return PadConstant.forward(PadConstant(), a, pads, 0)
+        return (moved_grad_graph(grad, ctx.in_shape, move),)
 
 
 def pad_index(size, before, after, mode):
@@ -130,3 +144,8 @@ class PadIndex(Op):
             scatter_add_into(xp.moveaxis(acc, axis, 0), idx, xp.moveaxis(g, axis, 0))
             g = acc
         return (g,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, indices):
+        return (moved_grad_graph(grad, ctx.in_shape,
+                                 lambda a: PadIndex.forward(PadIndex(), a, indices)),)

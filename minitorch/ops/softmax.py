@@ -65,14 +65,19 @@ class Softmax(Op):
         return (out * (grad - (grad * out).sum(ctx.axis, keepdim=True)),)
 
 
+def log_softmax_array(x, axis):
+    """x - logsumexp(x) along axis on an xp array, shifted by the max (no overflow)."""
+    xp = backend.array_module(x)
+    shifted = x - _max(x, axis)
+    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+
+
 class LogSoftmax(Op):
     """out = x - logsumexp(x);  d/dx = grad - softmax(x) * sum(grad)."""
 
     @staticmethod
     def forward(ctx, x, axis):
-        xp = backend.array_module(x)
-        shifted = x - _max(x, axis)
-        out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        out = log_softmax_array(x, axis)
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out

@@ -136,7 +136,7 @@ def celu(input, alpha=1.0, inplace=False):
                           lambda t: nn_ops.Elu.apply(t, alpha, 1.0, 1.0 / alpha))
 
 
-def gelu(input, approximate="none"):
+def gelu(input, *, approximate="none"):
     """gelu(x) = x * Phi(x) (Phi the standard normal CDF), or its tanh approximation.
 
     Args:

@@ -8,26 +8,19 @@ spatial dims (`dims`) and speak of the user's tensors; then a 1-D problem gets i
 """
 from __future__ import annotations
 
-import operator
-
 from ... import dtypes
 from ...ops import conv as conv_ops
+from ..modules.utils import _int_tuple
 from .misc import pad as _pad
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
 
 
-def _ntuple(value, name, dims):
+def _ntuple_arg(value, name, dims):
     """int or 1-/dims-sequence -> dims-tuple, with torch's error for other lengths."""
-    if isinstance(value, (tuple, list)):
-        if len(value) == 1:
-            value = tuple(value) * dims
-        if len(value) != dims:
-            raise RuntimeError(
-                f"expected {name} to be a single integer value or a list of {dims} values to "
-                f"match the convolution dimensions, but got {name}={list(value)}")
-        return tuple(operator.index(v) for v in value)
-    return (operator.index(value),) * dims
+    return _int_tuple(value, dims, lambda v: (
+        f"expected {name} to be a single integer value or a list of {dims} values to match "
+        f"the convolution dimensions, but got {name}={list(v)}"))
 
 
 def _check_hyper(stride, padding, dilation, groups):
@@ -91,7 +84,7 @@ def _conv_padding(padding, kernel, stride, dilation, dims):
     """(padding, extra): int/tuple padding, or torch's "valid" / "same" strings; `extra`
     is the one more pixel "same" puts at the end of each dim with an even span."""
     if not isinstance(padding, str):
-        return _ntuple(padding, "padding", dims), (0,) * dims
+        return _ntuple_arg(padding, "padding", dims), (0,) * dims
     if padding == "valid":
         return (0,) * dims, (0,) * dims
     if padding == "same":
@@ -107,7 +100,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, groups, dims, f
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be at least 1 at dimension 0, but got "
             f"weight of size {list(weight.shape)} instead")
-    stride, dilation = _ntuple(stride, "stride", dims), _ntuple(dilation, "dilation", dims)
+    stride, dilation = _ntuple_arg(stride, "stride", dims), _ntuple_arg(dilation, "dilation", dims)
     kernel = tuple(weight.shape[2:])
     padding, extra = _conv_padding(padding, kernel, stride, dilation, dims)
     _check_hyper(stride, padding, dilation, groups)
@@ -193,9 +186,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _transposed_convolution(input, weight, bias, stride, padding, output_padding, groups,
                             dilation, dims, fn):
     x, unbatched = _batched(input, weight, fn, dims)
-    stride, dilation = _ntuple(stride, "stride", dims), _ntuple(dilation, "dilation", dims)
-    padding = _ntuple(padding, "padding", dims)
-    output_padding = _ntuple(output_padding, "output_padding", dims)
+    stride, dilation = _ntuple_arg(stride, "stride", dims), _ntuple_arg(dilation, "dilation", dims)
+    padding = _ntuple_arg(padding, "padding", dims)
+    output_padding = _ntuple_arg(output_padding, "output_padding", dims)
     _check_hyper(stride, padding, dilation, groups)
     if min(output_padding) < 0:
         raise RuntimeError("negative output_padding is not supported")

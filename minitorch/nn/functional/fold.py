@@ -8,22 +8,17 @@ with L = L_h * L_w sliding blocks, L_h = (H + 2*padding[0] - dilation[0]*(kH - 1
 """
 from __future__ import annotations
 
-import operator
-
 from ... import dtypes
 from ...ops import fold as fold_ops
+from ..modules.utils import _int_tuple
 
 __all__ = ["fold", "unfold"]
 
 
-def _pair(value, name):
+def _pair_arg(value, name):
     """int or 2-sequence -> (h, w); torch wants exactly 2 for a sequence."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(value)}")
-        return (operator.index(value[0]), operator.index(value[1]))
-    value = operator.index(value)
-    return (value, value)
+    return _int_tuple(value, 2, lambda v: f"It is expected {name} equals to 2, but got size "
+                      f"{len(v)}", repeat_one=False)
 
 
 def _check_positive(value, what, name):
@@ -45,8 +40,8 @@ def _blocks(size, kernel, stride, padding, dilation):
 
 
 def _args(kernel_size, dilation, padding, stride):
-    return (_pair(kernel_size, "kernel_size"), _pair(dilation, "dilation"),
-            _pair(padding, "padding"), _pair(stride, "stride"))
+    return (_pair_arg(kernel_size, "kernel_size"), _pair_arg(dilation, "dilation"),
+            _pair_arg(padding, "padding"), _pair_arg(stride, "stride"))
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
@@ -106,7 +101,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     >>> fold(minitorch.randn(2, 27, 20), (6, 7), 3).shape
     minitorch.Size([2, 3, 6, 7])
     """
-    size = _pair(output_size, "output_size")
+    size = _pair_arg(output_size, "output_size")
     kernel, dilation, padding, stride = _args(kernel_size, dilation, padding, stride)
     _check_positive(kernel, "kernel size", "kernel")  # torch's order of checks
     _check_positive(stride, "stride", "stride")

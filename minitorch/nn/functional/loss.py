@@ -10,6 +10,7 @@ import warnings
 
 from ... import backend, dtypes, ops
 from ...ops import loss as loss_ops
+from ...autograd.function import same_device
 from ...ops import nn_ops
 from ._validate import require_tensor
 
@@ -180,6 +181,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     require_tensor("nll_loss", input)
     require_tensor("nll_loss", target, "target", 2)
+    same_device(input, target, weight)  # the target is read as an array, outside an Op
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _require_floating("nll_loss_out_frame", input)
@@ -209,6 +211,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """
     require_tensor("cross_entropy_loss", input)
     require_tensor("cross_entropy_loss", target, "target", 2)
+    same_device(input, target, weight)  # the target is read as an array, outside an Op
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -221,8 +224,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     x, t = _check_class_target(input, target, weight)
     _check_target_range(t, x.shape[1], ignore_index)
     w = weight._data.astype(x._data.dtype) if weight is not None else None
-    out = loss_ops.CrossEntropy.apply(x, t._data, w, ignore_index, reduction,
-                                      float(label_smoothing))
+    out = loss_ops.cross_entropy(x, t._data, w, ignore_index, reduction,
+                                 float(label_smoothing))
     return out.squeeze(0) if squeeze and reduction == "none" else out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ... import dtypes, ops
 from ...autograd import grad_mode
+from ...autograd.function import same_device
 from ...creation import arange
 from .activation import logsigmoid
 from .distance import pairwise_distance
@@ -174,6 +175,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     """
     require_tensor("multi_margin_loss", input)
     require_tensor("multi_margin_loss", target, "target", 2)
+    same_device(input, target, weight)  # x[rows, target] would say "indices should be ..."
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if p not in (1, 2):

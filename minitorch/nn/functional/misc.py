@@ -57,8 +57,9 @@ def _renorm_rows(weight, idx, max_norm, norm_type):
     weight._version[0] += 1
 
 
-def one_hot(tensor, num_classes=-1):
-    """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each index."""
+def one_hot(input, num_classes=-1):
+    """int64 tensor of shape (*input.shape, num_classes) with a 1 at each index."""
+    tensor = input  # torch's keyword is `input`
     if tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     data = tensor._data

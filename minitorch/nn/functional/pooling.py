@@ -9,21 +9,15 @@ import operator
 from ... import dtypes
 from ...ops import pool as pool_ops
 from ...ops.im2col import out_size
+from ..modules.utils import _int_tuple
 
-__all__ = ["max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+__all__ = ["adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "max_pool2d",
            "max_unpool2d"]
 
 
-def _pair(value, name, fn):
-    if isinstance(value, (tuple, list)):
-        if len(value) == 1:
-            value = (value[0], value[0])
-        if len(value) != 2:
-            raise RuntimeError(f"{fn}: {name} must either be a single int, or a tuple of "
-                               "two ints")
-        return (operator.index(value[0]), operator.index(value[1]))
-    value = operator.index(value)
-    return (value, value)
+def _pair_arg(value, name, fn):
+    return _int_tuple(value, 2, lambda v: f"{fn}: {name} must either be a single int, or a "
+                      "tuple of two ints")
 
 
 def _batched(input, fn):
@@ -44,10 +38,10 @@ def _floating(d):
 
 def _pool_geometry(x, kernel_size, stride, padding, dilation, ceil_mode, fn):
     """Check pooling hyper-parameters like torch's pool2d_shape_check; return them."""
-    kernel = _pair(kernel_size, "kernel_size", fn)
-    stride = kernel if stride is None or stride == [] or stride == () else _pair(
+    kernel = _pair_arg(kernel_size, "kernel_size", fn)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair_arg(
         stride, "stride", fn)
-    padding, dilation = _pair(padding, "padding", fn), _pair(dilation, "dilation", fn)
+    padding, dilation = _pair_arg(padding, "padding", fn), _pair_arg(dilation, "dilation", fn)
     # the checks in torch's order: output-shape computation first, then pool2d_shape_check
     if 0 in stride:
         raise RuntimeError("stride should not be zero")
@@ -220,9 +214,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
         output: (N, C, H_out, W_out), default H_out = (H - 1)*stride[0] - 2*padding[0]
         + kernel_size[0].
     """
-    kernel = _pair(kernel_size, "kernel_size", "max_unpool2d")
-    stride = kernel if stride is None else _pair(stride, "stride", "max_unpool2d")
-    padding = _pair(padding, "padding", "max_unpool2d")
+    kernel = _pair_arg(kernel_size, "kernel_size", "max_unpool2d")
+    stride = kernel if stride is None else _pair_arg(stride, "stride", "max_unpool2d")
+    padding = _pair_arg(padding, "padding", "max_unpool2d")
     x, unbatched = _batched(input, "max_unpool2d")
     idx = indices.unsqueeze(0) if unbatched and indices.dim() == 3 else indices
     if idx.dtype.name != "int64":

@@ -9,24 +9,19 @@ input size: (3x1x10)"), which the delegation reproduces for free.
 """
 from __future__ import annotations
 
-import operator
-
 from ... import dtypes
 from ...ops.im2col import out_size
+from ..modules.utils import _int_tuple
 from . import pooling
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_max_pool1d", "avg_pool1d", "max_pool1d"]
 
 
-def _single(value, name, fn):
+def _single_arg(value, name, fn):
     """int or 1-sequence -> int, with torch's error for other lengths."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != 1:
-            raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got "
-                               f"{len(value)})")
-        value = value[0]
     try:
-        return operator.index(value)
+        return _int_tuple(value, 1, lambda v: f"{fn}() argument '{name}' should contain one "
+                          f"int (got {len(v)})")[0]
     except TypeError:
         raise TypeError(f"{fn}(): argument '{name}' must be tuple of ints, not "
                         f"{type(value).__name__}") from None
@@ -63,11 +58,11 @@ def _check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
         if length(value) != 1 and not (name == "stride" and length(value) == 0):
             raise RuntimeError(f"max_pool1d() {name} must be {_SIZE_1_KINDS[name]} tuple of "
                                f"ints of size 1 but got size {length(value)}")
-    kernel = _single(kernel_size, "kernel_size", "max_pool1d")
-    stride = kernel if stride is None or length(stride) == 0 else _single(
+    kernel = _single_arg(kernel_size, "kernel_size", "max_pool1d")
+    stride = kernel if stride is None or length(stride) == 0 else _single_arg(
         stride, "stride", "max_pool1d")
-    padding, dilation = (_single(padding, "padding", "max_pool1d"),
-                         _single(dilation, "dilation", "max_pool1d"))
+    padding, dilation = (_single_arg(padding, "padding", "max_pool1d"),
+                         _single_arg(dilation, "dilation", "max_pool1d"))
     if kernel <= 0:
         raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got "
                            f"{kernel}")
@@ -109,11 +104,11 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """
     if return_indices:  # torch's max_pool1d_with_indices: the 2-D checks after these
         _check_dims(input, "max_pool1d")
-        kernel = _single(kernel_size, "kernel_size", "max_pool1d")
-        stride = kernel if stride is None or stride in ([], ()) else _single(
+        kernel = _single_arg(kernel_size, "kernel_size", "max_pool1d")
+        stride = kernel if stride is None or stride in ([], ()) else _single_arg(
             stride, "stride", "max_pool1d")
-        padding, dilation = (_single(padding, "padding", "max_pool1d"),
-                             _single(dilation, "dilation", "max_pool1d"))
+        padding, dilation = (_single_arg(padding, "padding", "max_pool1d"),
+                             _single_arg(dilation, "dilation", "max_pool1d"))
     else:
         kernel, stride, padding, dilation = _check_max_pool1d(
             input, kernel_size, stride, padding, dilation, ceil_mode)
@@ -142,10 +137,10 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     minitorch.Size([1, 1, 3])
     """
     _check_dims(input, "avg_pool1d")
-    kernel = _single(kernel_size, "kernel_size", "avg_pool1d")
-    stride = kernel if stride is None or stride in ([], ()) else _single(
+    kernel = _single_arg(kernel_size, "kernel_size", "avg_pool1d")
+    stride = kernel if stride is None or stride in ([], ()) else _single_arg(
         stride, "stride", "avg_pool1d")
-    padding = _single(padding, "padding", "avg_pool1d")
+    padding = _single_arg(padding, "padding", "avg_pool1d")
     out = pooling.avg_pool2d(input.unsqueeze(-2), *_height_1(
         (kernel, stride, padding), (1, 1, 0)), ceil_mode=ceil_mode,
         count_include_pad=count_include_pad)
@@ -164,7 +159,7 @@ def adaptive_avg_pool1d(input, output_size):
     minitorch.Size([2, 8, 3])
     """
     _check_dims(input, "adaptive_avg_pool1d")
-    size = _single(output_size, "output_size", "adaptive_avg_pool1d")
+    size = _single_arg(output_size, "output_size", "adaptive_avg_pool1d")
     return pooling.adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
@@ -176,7 +171,7 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     minitorch.Size([2, 8, 3])
     """
     _check_dims(input, "adaptive_max_pool1d")
-    size = _single(output_size, "output_size", "adaptive_max_pool1d")
+    size = _single_arg(output_size, "output_size", "adaptive_max_pool1d")
     for d in range(1, input.dim()):
         if input.shape[d] == 0:
             raise RuntimeError(

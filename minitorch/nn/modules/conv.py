@@ -12,15 +12,9 @@ from .. import init
 from ..functional._validate import require_tensor
 from ..module import Module
 from ..parameter import Parameter
+from .utils import _ntuple
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-def _ntuple(value, dims):
-    """int or sequence -> tuple (a sequence of another length is kept, as in torch)."""
-    if isinstance(value, (tuple, list)):
-        return tuple(value)
-    return (value,) * dims
 
 
 class _ConvNd(Module):
@@ -42,19 +36,19 @@ class _ConvNd(Module):
             if padding not in ("valid", "same"):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of "
                                  "{'valid', 'same'}")
-            if padding == "same" and any(s != 1 for s in _ntuple(stride, self.dims)):
+            if padding == "same" and any(s != 1 for s in _ntuple(self.dims)(stride)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         if padding_mode not in _PADDING_MODES:
             raise ValueError("padding_mode must be one of {'circular', 'replicate', 'zeros', "
                              f"'reflect'}}, but got padding_mode='{padding_mode}'")
         self.in_channels = in_channels
         self.out_channels = out_channels
-        self.kernel_size = _ntuple(kernel_size, self.dims)
-        self.stride = _ntuple(stride, self.dims)
-        self.padding = padding if isinstance(padding, str) else _ntuple(padding, self.dims)
-        self.dilation = _ntuple(dilation, self.dims)
+        self.kernel_size = _ntuple(self.dims)(kernel_size)
+        self.stride = _ntuple(self.dims)(stride)
+        self.padding = padding if isinstance(padding, str) else _ntuple(self.dims)(padding)
+        self.dilation = _ntuple(self.dims)(dilation)
         self.transposed = transposed
-        self.output_padding = _ntuple(output_padding, self.dims)
+        self.output_padding = _ntuple(self.dims)(output_padding)
         self.groups = groups
         self.padding_mode = padding_mode
         # F.pad's (left, right, top, bottom) for the non-"zeros" padding modes
@@ -225,7 +219,8 @@ class _ConvTransposeNd(_ConvNd):
         fn = f"conv_transpose{self.dims}d"
         self._check_input(input, fn)
         if isinstance(self.padding, str):
-            raise ValueError(f"Only `zeros` padding mode is supported for "
+            # torch raises ValueError here (not TypeError)
+            raise ValueError(f"Only `zeros` padding mode is supported for "  # noqa: TRY004
                              f"{type(self).__name__}")
         output_padding = self._output_padding(input, output_size)
         return getattr(F, fn)(input, self.weight, self.bias, self.stride, self.padding,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import functional as F
 from ..functional._validate import require_tensor
 from ..module import Module
+from .utils import _pair, _single
 
 
 class _MaxPoolNd(Module):
@@ -67,10 +68,6 @@ class MaxPool2d(_MaxPoolNd):
         require_tensor("max_pool2d", input)
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
-
-
-def _single(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 class AvgPool1d(Module):
@@ -189,10 +186,6 @@ class AdaptiveMaxPool2d(_AdaptivePoolNd):
 
     def forward(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
-
-
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 class MaxUnpool2d(Module):

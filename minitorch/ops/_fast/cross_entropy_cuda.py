@@ -1,5 +1,5 @@
 """A fused CuPy kernel for cross-entropy's input gradient (CUDA only; the array code in
-`loss.CrossEntropy.backward` is its twin and runs on the CPU).
+`ops/loss.py: CrossEntropy.backward` is its twin and runs on the CPU).
 
     grad_x[i, j] = exp(logp[i, j]) * coef[i] - (j == target[i]) * coef[i]
 
@@ -11,7 +11,7 @@ Used without label smoothing (the common case); with it, the twin runs on CuPy t
 """
 from __future__ import annotations
 
-from .. import backend
+from ... import backend
 
 _kernel = None
 
