@@ -390,8 +390,10 @@ spec("addmm", add_product_sample("addmm").filter(_no_nan_unless_ignored), tol32=
               "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x4)"),
     ErrorCase(S(A(np.ones((2, 4))), A(np.ones(3)), M34), RuntimeError,
               "mat1 must be a matrix, got 1-D tensor")])
-spec("addmm", add_product_sample("addmm").map(lambda s: S(*(Arr(np.round(a.values * 3).astype(np.int64))
-                                                           for a in s.args), beta=2, alpha=3)),
+# NaN/inf values have no int64 (NumPy warns on the cast): read them as 0/+-1 first
+spec("addmm", add_product_sample("addmm").map(lambda s: S(*(
+    Arr(np.round(np.nan_to_num(a.values, posinf=1.0, neginf=-1.0) * 3).astype(np.int64))
+    for a in s.args), beta=2, alpha=3)),
      variant="int", grad=False, calls=("addmm",))
 spec("addmv", add_product_sample("addmv").filter(_no_nan_unless_ignored), tol32=(1e-4, 1e-5), errors=[
     ErrorCase(S(A(np.ones(3)), M23, A(np.ones(3))), RuntimeError,

@@ -10,6 +10,9 @@ NaN/inf/huge values -- on minitorch and on torch:
 - when torch succeeds, minitorch must not fail with an exception raised inside NumPy;
 - NumPy's RuntimeWarnings (divide by zero, overflow, invalid value) are errors here:
   torch computes inf/NaN silently, and so must minitorch.
+
+Mixed devices (one tensor on cuda, the others on the CPU) are the same guard's last part,
+in test_mixed_device.py: it needs the simulated CuPy (or a GPU) and a fixed sample per op.
 """
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ class AccumulateGrad:
 
     __slots__ = ("variable", "hooks", "__weakref__")
     edges = ()
+    next_functions = ()  # a leaf's node ends the graph (as in torch)
     retained = None
 
     def __init__(self, variable):
@@ -120,7 +121,9 @@ class _Node:
 
     @property
     def next_functions(self):
-        return tuple((e, 0) for e in self.edges)
+        """torch's ((next node, which of its outputs), ...) per input; (None, 0) for an
+        input that needs no gradient."""
+        return tuple(zip(self.edges, self.edge_nrs))
 
     @classmethod
     def name(cls):
@@ -150,16 +153,19 @@ class _Node:
 
 def _record(node, inputs, outputs, out_tensors):
     """Wire `node` into the graph: edges to the inputs' nodes, outputs' grad_fn."""
+    Tensor = tensor_module.Tensor
     edges, nrs, meta = [], [], []
     for x in inputs:
-        if isinstance(x, tensor_module.Tensor) and x.requires_grad:
-            if x.grad_fn is not None:
-                edges.append(x.grad_fn)
+        if isinstance(x, Tensor) and x._requires_grad:
+            grad_fn = x.grad_fn
+            if grad_fn is not None:
+                edges.append(grad_fn)
                 nrs.append(x._output_nr)
             else:
                 edges.append(x._accumulator())
                 nrs.append(0)
-            meta.append((x._data.shape, x._data.dtype))
+            data = x._data
+            meta.append((data.shape, data.dtype))
         else:
             edges.append(None)
             nrs.append(0)
@@ -170,8 +176,9 @@ def _record(node, inputs, outputs, out_tensors):
     node.num_outputs = len(out_tensors)
     if node.num_outputs > 1:
         node.output_meta = tuple((t._data.shape, t._data.dtype) for t in out_tensors)
+    non_diff = node._non_diff
     for i, t in enumerate(out_tensors):
-        if t._data.dtype.kind == "f" and id(outputs[i]) not in node._non_diff:
+        if t._data.dtype.kind == "f" and (not non_diff or id(outputs[i]) not in non_diff):
             t._requires_grad = True  # not the property: it refuses non-leaves
             t.grad_fn = node
             t._output_nr = i
@@ -185,12 +192,24 @@ def check_devices(tensors):
     for t in tensors:
         if first is None:
             first = t.device
-        elif t.device != first and t.dim() > 0:
+        elif t.device != first and (t.dim() > 0 or t.device.type != "cpu"):
+            # a 0-dim CPU tensor beside CUDA ones is torch's "CPU scalar" (ops.promotion
+            # moves it for elementwise ops); a 0-dim CUDA tensor is no scalar to the CPU
             raise RuntimeError(
                 "Expected all tensors to be on the same device, but found at least two "
                 f"devices, {first} and {t.device}!"
             )
     return first
+
+
+def same_device(*tensors):
+    """`check_devices` for an op whose tensors don't all reach one Op.apply (a composite,
+    or an op that reads an index or a sorted sequence before it runs): torch's RuntimeError
+    up front, not NumPy's or CuPy's complaint about the other library's array later.
+    None arguments are skipped."""
+    tensors = [t for t in tensors if t is not None]
+    if len(tensors) > 1:
+        check_devices(tensors)
 
 
 class Op(_Node):
@@ -211,16 +230,25 @@ class Op(_Node):
 
     @classmethod
     def apply(cls, *inputs, **kwargs):
-        Tensor = tensor_module.Tensor
-        tensors = [x for x in inputs if isinstance(x, Tensor)]
-        dev = check_devices(tensors) if len(tensors) > 1 else (
-            tensors[0].device if tensors else backend.CPU)
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        requires_grad = grad_mode._enabled and any(t.requires_grad for t in tensors)
+        # This runs for every op call: one pass over the inputs, and no work for the graph
+        # unless an input needs a gradient (measured in benchmarks/op_overhead.py).
+        Tensor, ndarray = tensor_module.Tensor, backend.np.ndarray
+        tensors, arrays, any_requires_grad, all_numpy = [], [], False, True
+        for x in inputs:
+            if isinstance(x, Tensor):
+                tensors.append(x)
+                arrays.append(x._data)
+                any_requires_grad = any_requires_grad or x._requires_grad
+                all_numpy = all_numpy and type(x._data) is ndarray
+            else:
+                arrays.append(x)
+        if not all_numpy and len(tensors) > 1:
+            check_devices(tensors)  # torch's error for inputs on two devices
+        requires_grad = any_requires_grad and grad_mode._enabled
         ctx = cls()
         if requires_grad:
             ctx.needs_input_grad = tuple(
-                isinstance(x, Tensor) and x.requires_grad for x in inputs)
+                isinstance(x, Tensor) and x._requires_grad for x in inputs)
             # kept for create_graph=True, where `backward_graph` differentiates through them
             ctx._inputs = inputs
             ctx._input_versions = [t._version[0] for t in tensors]
@@ -231,7 +259,7 @@ class Op(_Node):
             backend.restore_float_errors(token)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
-        results = tuple(Tensor._wrap(o, dev) for o in outs)
+        results = tuple([Tensor._wrap(o) for o in outs]) if multi else (Tensor._wrap(out),)
         if requires_grad:
             _record(ctx, inputs, outs, results)
             if ctx._saved:
@@ -285,8 +313,9 @@ class Function(_Node):
     def apply(cls, *inputs, **kwargs):
         Tensor = tensor_module.Tensor
         tensors = [x for x in inputs if isinstance(x, Tensor)]
-        dev = check_devices(tensors) if tensors else backend.CPU
-        requires_grad = grad_mode._enabled and any(t.requires_grad for t in tensors)
+        if len(tensors) > 1:
+            check_devices(tensors)  # torch's error for inputs on two devices
+        requires_grad = grad_mode._enabled and any(t._requires_grad for t in tensors)
         ctx = cls()
         ctx.needs_input_grad = tuple(
             isinstance(x, Tensor) and x.requires_grad for x in inputs)
@@ -296,7 +325,7 @@ class Function(_Node):
         outs = out if multi else (out,)
         # outputs are new Tensors sharing memory with what forward returned
         results = tuple(
-            Tensor._wrap(o._data, dev) if isinstance(o, Tensor) else o for o in outs)
+            Tensor._wrap(o._data) if isinstance(o, Tensor) else o for o in outs)
         if requires_grad:
             _record(ctx, inputs, outs, results)
             ctx._saved_versions = tuple(

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from .. import backend, dtypes
 from .. import tensor as tensor_module
-from ..autograd.function import Op
+from ..autograd.function import Op, same_device
 from .indexing import nonzero
-from .promotion import _is_tensor, _scalar_as_array, cast, check_broadcast, promote
+from .promotion import (
+    _is_tensor,
+    _scalar_as_array,
+    cast,
+    check_broadcast,
+    promote,
+    require_tensor,
+    type_name,
+)
 
 
 def _constant(array):
@@ -140,12 +148,19 @@ class Predicate(Op):
 
 
 # ---- the tensor-level functions (minitorch.where, Tensor.clamp, ...) ---------------------------
+def _require_tensors(fn_name, input, other):
+    require_tensor(fn_name, input, "input", 1)
+    require_tensor(fn_name, other, "other", 2)
+
+
 def maximum(input, other):
+    _require_tensors("maximum", input, other)  # torch has no scalar overload here
     (a, b), _ = promote(input, other)
     return Maximum.apply(a, b)
 
 
 def minimum(input, other):
+    _require_tensors("minimum", input, other)
     (a, b), _ = promote(input, other)
     return Minimum.apply(a, b)
 
@@ -196,6 +211,12 @@ def clamp_max(input, max):
 
 def _comparison(fn_name):
     def fn(input, other):
+        if not _is_tensor(input):  # torch's overloads take (Tensor, Tensor) or (Tensor, Number)
+            raise TypeError(
+                f"{fn.__name__}() received an invalid combination of arguments - got "
+                f"({type_name(input)}, {type_name(other)}), but expected one of:\n"
+                " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                " * (Tensor input, Number other, *, Tensor out = None)\n")
         (a, b), _ = promote(input, other)
         return Compare.apply(a, b, fn_name)
 
@@ -208,11 +229,15 @@ lt, le = _comparison("less"), _comparison("less_equal")
 gt, ge = _comparison("greater"), _comparison("greater_equal")
 eq.__name__, ne.__name__, lt.__name__, le.__name__, gt.__name__, ge.__name__ = (
     "eq", "ne", "lt", "le", "gt", "ge")
-greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+# the aliases are functions of their own: torch's errors name the function called
+greater, less = _comparison("greater"), _comparison("less")
+greater_equal, less_equal = _comparison("greater_equal"), _comparison("less_equal")
+not_equal = _comparison("not_equal")
 
 
 def _logical(fn_name):
     def fn(input, other):
+        _require_tensors(fn_name, input, other)
         check_broadcast((input, other))
         return Compare.apply(input, other, fn_name)
 
@@ -242,16 +267,29 @@ def isfinite(input):
 
 def equal(input, other) -> bool:
     """True if both tensors have the same shape and values."""
+    _require_tensors("equal", input, other)
     return input.shape == other.shape and bool(eq(input, other).all())
 
 
+def _require_same_dtype(input, other):
+    if input.dtype is not other.dtype:  # torch compares in one dtype and promotes nothing
+        raise RuntimeError(f"{dtypes.scalar_type_name(input.dtype)} did not match "
+                           f"{dtypes.scalar_type_name(other.dtype)}")
+
+
 def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False) -> bool:
+    _require_tensors("allclose", input, other)
+    _require_same_dtype(input, other)
+    same_device(input, other)
     xp = backend.array_module(input._data)
     return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol,
                             equal_nan=equal_nan))
 
 
 def isclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+    _require_tensors("isclose", input, other)
+    _require_same_dtype(input, other)
+    same_device(input, other)
     xp = backend.array_module(input._data)
     from ..tensor import Tensor
 

@@ -5,8 +5,10 @@ index arrays the same element can be read twice, and both reads contribute.
 """
 from __future__ import annotations
 
+import math
+
 from .. import backend, dtypes
-from ..autograd.function import Op
+from ..autograd.function import Op, same_device
 from ..autograd.views import ViewOp
 from .promotion import cast, check_broadcast
 from .shape import normalize_dim
@@ -37,6 +39,9 @@ def _convert_index(index, xp):
             if i.dtype.is_floating_point:
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
                                  "tensors")
+            if xp is backend.np and i.device.type != "cpu":  # a CUDA index into a CPU tensor
+                raise RuntimeError("indices should be either on cpu or on the same device as "
+                                   "the indexed tensor (cpu)")
             out.append(i._data)
         elif isinstance(i, (list,)):
             out.append(xp.asarray(i))
@@ -133,6 +138,26 @@ class GetItemBackward(Op):
         return (GetItem.apply(g, index, basic),)
 
 
+def moved_grad_graph(grad, shape, move):
+    """The gradient of an op that only moves elements -- out[k] = x[source[k]], or a filled
+    value (roll, diagonal, padding, take, ...) -- as recorded Tensor ops, for create_graph.
+
+    `move(array)` is the op's forward on an array of x's `shape`. Running it on the element
+    numbers 1..n tells where each output element came from (0: filled, not copied); the
+    gradient is then grad scatter-added back to those sources with GetItemBackward, whose
+    own derivative reads them again (GetItem), so the pair differentiates to any order.
+    """
+    xp = backend.array_module(grad._data)
+    n = math.prod(shape)
+    numbers = xp.arange(1, n + 1, dtype=xp.float64).reshape(shape)
+    source = xp.rint(move(numbers)).astype(xp.int64).reshape(-1)
+    flat = grad.reshape(-1)
+    if not source.all():  # drop the gradient of filled positions
+        copied = xp.nonzero(source)[0]
+        flat, source = GetItem.apply(flat, (copied,), False), source[copied]
+    return GetItemBackward.apply(flat, (n,), (source - 1,), False).reshape(shape)
+
+
 def getitem(input, index):
     xp = backend.array_module(input._data)
     basic = _is_basic(index)
@@ -215,6 +240,17 @@ class IndexPut(Op):
         source, idx = _view_for(grad, ctx.index)
         return grad_x, source[idx]
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, v, index):
+        xp = backend.array_module(grad._data)
+        kept = xp.ones(grad.shape, dtype=bool)  # False where v was written
+        target, idx = _view_for(kept, ctx.index)
+        target[idx] = False
+        Tensor = _tensor_cls()
+        grad_v = GetItem.apply(grad, ctx.index, _is_basic(ctx.index)) \
+            if isinstance(v, Tensor) else None
+        return grad.where(Tensor._wrap(kept), 0.0), grad_v
+
 
 def index_put(input, index, value):
     """The value `input[index] = value` writes (used by Tensor.__setitem__)."""
@@ -222,7 +258,9 @@ def index_put(input, index, value):
     xp = backend.array_module(input._data)
     idx = index if _is_basic(index) else _convert_index(index, xp)
     if isinstance(value, Tensor):
-        if value.device != input.device:
+        if value.device != input.device and (_is_basic(idx) or value.dim() == 0):
+            value = value.to(input.device)  # torch copies across devices here (copy_, item)
+        elif value.device != input.device:
             raise RuntimeError("Expected all tensors to be on the same device, but found at "
                                f"least two devices, {input.device} and {value.device}!")
         if value.dtype != input.dtype:
@@ -374,6 +412,22 @@ class Scatter(Op):
                 grad_src = padded
         return grad_x, None, None, grad_src
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis, index, src, accumulate):
+        Tensor = _tensor_cls()
+        grad_x = grad
+        if not ctx.accumulate:
+            kept = backend.array_module(grad._data).ones(grad.shape, dtype=bool)
+            kept[ctx.full] = False
+            grad_x = grad.where(Tensor._wrap(kept), 0.0)
+        grad_src = None
+        if isinstance(src, Tensor):
+            grad_src = GetItem.apply(grad, ctx.full, False)
+            if tuple(src.shape) != tuple(grad_src.shape):  # index smaller than src: pad
+                region = tuple(slice(0, n) for n in grad_src.shape)
+                grad_src = GetItemBackward.apply(grad_src, tuple(src.shape), region, True)
+        return grad_x, None, None, grad_src
+
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None and value is None:
@@ -420,6 +474,7 @@ def index_select(input, dim, index):
         raise IndexError("index_select(): Index is supposed to be a vector")
     if index.dtype not in (dtypes.int64, dtypes.int32):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    same_device(input, index)
     axis = normalize_dim(dim, input.dim())
     idx = index._data.reshape(-1)
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= input.shape[axis]):
@@ -428,6 +483,7 @@ def index_select(input, dim, index):
 
 
 def index_fill(input, dim, index, value):
+    same_device(input, index)
     axis = normalize_dim(dim, input.dim())
     size = input.shape[axis] if input.dim() else 1
     if index.numel() and index.dim() <= 1:  # else index_put says what is wrong
@@ -469,10 +525,14 @@ def masked_fill(input, mask, value):
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
                            f"dtype {mask.dtype.name}")
+    if mask.device != input.device:
+        raise RuntimeError(f"expected self and mask to be on the same device, but got mask on "
+                           f"{mask.device} and self on {input.device}")
     if hasattr(value, "_data"):
         if value.dim() != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but "
                                f"got tensor with {value.dim()} dimension(s).")
+        value = value.to(input.device)  # torch reads a 0-dim value on any device (item())
     check_broadcast((mask, input))  # torch's words (mask first), not NumPy's ValueError
     return MaskedFill.apply(input, mask, value)
 
@@ -482,6 +542,7 @@ def masked_select(input, mask):
 
     if mask.dtype is not dtypes.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
+    same_device(input, mask)
     check_broadcast((mask, input))  # torch's words (mask first), not NumPy's ValueError
 
     shape = backend.array_module(input._data).broadcast_shapes(input.shape, mask.shape) \

@@ -11,8 +11,9 @@ import operator
 import warnings
 
 from .. import backend, dtypes
-from ..autograd.function import Op
+from ..autograd.function import Op, same_device
 from .comparison import ne
+from .indexing import moved_grad_graph
 from .promotion import promote
 from .arithmetic import sub
 from .shape import (
@@ -35,6 +36,11 @@ class Roll(Op):
     def backward(ctx, grad):
         back = tuple(-s for s in ctx.shifts) if ctx.axes is not None else -ctx.shifts
         return (backend.array_module(grad).roll(grad, back, ctx.axes),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, shifts, axes):
+        back = tuple(-s for s in ctx.shifts) if ctx.axes is not None else -ctx.shifts
+        return (Roll.apply(grad, back, ctx.axes),)
 
 
 def _int_tuple(value, fn, name):
@@ -106,6 +112,12 @@ class RepeatInterleave(Op):
         backend.scatter_add(moved, ctx.source, xp.moveaxis(grad, ctx.axis, 0))
         return (out,)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, repeats, axis):
+        def move(a):
+            return backend.array_module(a).repeat(a, repeats, axis=axis)
+        return (moved_grad_graph(grad, ctx.shape, move),)
+
 
 def _repeat_counts(repeats, input, axis):
     """repeats as an int or a host list of ints, checked like torch."""
@@ -144,6 +156,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
     repeat_interleave(counts) alone repeats each index i counts[i] times.
     """
+    same_device(input, repeats if hasattr(repeats, "_data") else None)
     if repeats is None:  # torch.repeat_interleave(repeats): arange(len) repeated
         from ..creation import arange
 
@@ -301,6 +314,8 @@ def _grid_inputs(tensors):
                                f"but got: {t_}")
     if any(t_.dtype != tensors[0].dtype for t_ in tensors):
         raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    if any(t_.device != tensors[0].device for t_ in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same device")
     return tensors
 
 

@@ -11,7 +11,7 @@ import math
 
 from .. import backend, dtypes
 from ..autograd.function import Op
-from .indexing import scatter_add_into
+from .indexing import moved_grad_graph, scatter_add_into
 from .shape import normalize_dim
 from .sorting import stable_argsort
 
@@ -69,6 +69,16 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         right = side == "right"
     input = _tensor(input, sorted_sequence)
     seq = sorted_sequence
+    if seq.device != input.device:
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries and input value tensors should have same device "
+            f"type, but got boundaries tensor device type {seq.device} and input value tensor "
+            f"device type {input.device}")
+    if sorter is not None and sorter.device != seq.device:
+        raise RuntimeError(
+            "torch.searchsorted(): sorter and boundary tensors should have same device type, "
+            f"but got sorter tensor device type {sorter.device} and input value tensor device "
+            f"type {seq.device}")
     if seq.dim() == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive "
                            "dimension, but got 0 dimension")
@@ -221,6 +231,10 @@ class Take(Op):
         xp = backend.array_module(grad)
         flat = xp.zeros(math.prod(ctx.shape), dtype=grad.dtype)
         return scatter_add_into(flat, ctx.index, grad).reshape(ctx.shape), None
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, index):
+        return moved_grad_graph(grad, ctx.shape, lambda a: a.reshape(-1)[ctx.index]), None
 
 
 def take(input, index):

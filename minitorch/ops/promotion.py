@@ -15,11 +15,29 @@ def _is_tensor(x):
     return hasattr(x, "_data")
 
 
+def type_name(value):
+    """A value's type as torch's argument errors print it: Tensor, int, numpy.float64."""
+    if _is_tensor(value):
+        return "Tensor"
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def require_tensor(fn_name, value, arg_name, position):
+    """The argument check of torch's functions that take no numbers (maximum, logical_and,
+    isclose, ...): a Python or NumPy scalar or an array there is a TypeError naming it.
+    Returns `value` so a method can check its operand inline (its position is then 1)."""
+    if not _is_tensor(value):
+        raise TypeError(f"{fn_name}(): argument '{arg_name}' (position {position}) must be "
+                        f"Tensor, not {type_name(value)}")
+    return value
+
+
 def promote(*operands, to_float=False, broadcast=True):
     """Cast Tensor operands to their common dtype; Python scalars stay scalars.
     NumPy scalars count as Python numbers (see `dtypes.as_python_scalar`).
     With `broadcast` (elementwise ops), shapes that don't broadcast raise torch's error."""
-    operands = [dtypes.as_python_scalar(x) for x in operands]
+    operands = _cpu_scalars_to_device([dtypes.as_python_scalar(x) for x in operands])
     for x in operands:
         if not (_is_tensor(x) or x is None or isinstance(x, (int, float))):
             # an ndarray too: torch's functions take no arrays (its operators then
@@ -43,6 +61,26 @@ def promote(*operands, to_float=False, broadcast=True):
         else:
             out.append(x)
     return out, dt
+
+
+def _cpu_scalars_to_device(operands):
+    """torch's "CPU scalar" rule of elementwise ops: a 0-dim CPU tensor beside a CUDA
+    tensor counts as a number, so it moves there (differentiably) instead of raising."""
+    kind = None
+    for x in operands:
+        if _is_tensor(x):
+            if kind is None:
+                kind = type(x._data)
+            elif type(x._data) is not kind:
+                break
+    else:
+        return operands  # the common case: one device
+    device = next((x.device for x in operands if _is_tensor(x) and x.device.type != "cpu"),
+                  None)
+    if device is None:  # two kinds of host array (an ndarray subclass): nothing to move
+        return operands
+    return [x.to(device) if _is_tensor(x) and x.dim() == 0 and x.device.type == "cpu" else x
+            for x in operands]
 
 
 def _int_range(np_dtype):
