@@ -32,7 +32,15 @@ MODELS = {
     "mnist_cnn": ("mnist_cnn", "CNN", (1, 28, 28), "Adam", {"lr": 1e-3}),
     "lenet": ("cifar10_lenet", "LeNet", (3, 32, 32), "Adam", {"lr": 1e-3}),
     "cifar_net": ("cifar10_net", "MyModule", (3, 32, 32), "SGD", {"lr": 1e-2}),
+    # LSTM(28, 64) over the 28 rows of an image, then Linear(64, 10); run with --batch 64
+    "rnn_mnist": ("rnn_mnist", "RNN", (1, 28, 28), "Adam", {"lr": 1e-2}),
+    # the example's model (4 layers, 4 heads, 128 wide) on (batch, 64) character ids;
+    # run with --batch 16, the example's batch
+    "tiny_gpt": ("tiny_gpt", "TinyGPT", (64,), "AdamW", {"lr": 2e-3, "weight_decay": 0.01}),
 }
+# language models: name -> vocabulary size; their inputs are token ids, their targets the
+# next ids, and the loss is cross-entropy over (batch * time, vocabulary)
+VOCAB = {"tiny_gpt": 68}
 
 
 # ---- worker: one framework, steps on request ---------------------------------------------
@@ -64,16 +72,23 @@ def worker(lib_name, args):
         lib.set_num_threads(args.threads)
     _, _, shape, opt_name, opt_kwargs = MODELS[args.model]
     lib.manual_seed(0)
-    model = load_model_class(side, args.model)().to(args.device)
+    vocab = VOCAB.get(args.model)
+    model_class = load_model_class(side, args.model)
+    model = (model_class() if vocab is None else model_class(vocab)).to(args.device)
     optimizer = getattr(lib.optim, opt_name)(model.parameters(), **opt_kwargs)
     loss_func = lib.nn.CrossEntropyLoss()
     rng = np.random.default_rng(0)
-    images = lib.from_numpy(rng.random((args.batch,) + shape, dtype=np.float32)).to(args.device)
-    labels = lib.from_numpy(rng.integers(0, 10, size=args.batch)).to(args.device)
+    if vocab is None:
+        images = lib.from_numpy(rng.random((args.batch,) + shape, dtype=np.float32))
+        labels = lib.from_numpy(rng.integers(0, 10, size=args.batch))
+    else:  # random character ids in, the same shifted by one as targets
+        ids = rng.integers(0, vocab, size=(args.batch, shape[0] + 1))
+        images, labels = lib.from_numpy(ids[:, :-1]), lib.from_numpy(ids[:, 1:])
+    images, labels = images.to(args.device), labels.to(args.device)
 
     def step():
         output = model(images)
-        loss = loss_func(output, labels)
+        loss = loss_func(output.reshape(-1, output.shape[-1]), labels.reshape(-1))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

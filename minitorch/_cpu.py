@@ -1,8 +1,9 @@
-"""CPU tuning, kept out of the teaching path: the thread pool that conv and pooling split a
-batch over, the BLAS thread count, and glibc malloc's thresholds.
+"""CPU tuning, kept out of the teaching path: the BLAS thread count, the thread pool that
+conv and pooling split a batch over, and glibc malloc's thresholds.
 
 Nothing here changes a result, only how fast the NumPy path runs; the GPU path never
-comes here. The measurements that justify each piece are in the comments beside it.
+comes here. The measurements that justify each piece are in the comments beside it
+(a 2-core machine; "loaded" means other busy processes on it).
 """
 from __future__ import annotations
 
@@ -10,31 +11,31 @@ import ctypes
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
 
-# ---- CPU threads for batch-parallel NumPy kernels ------------------------------------------
+# ---- the BLAS runs on one thread ----------------------------------------------------------
 #
-# NumPy's BLAS runs the conv GEMMs on every core, but every other NumPy call (the im2col
-# copies, col2im adds, pooling) runs on one: on 2 cores that left half the machine idle
-# for ~half of a conv net's step. Conv and pooling ops therefore split the batch into
-# `cpu_threads()` parts and run them in a small thread pool (NumPy releases the GIL in
-# copies, ufuncs and matmul), each part's GEMMs on one core.
+# NumPy's OpenBLAS starts one thread per core and splits every GEMM above ~262K
+# multiply-adds over them. minitorch's GEMMs are mostly small (an LSTM(28, 64) step: 64 x 28
+# x 256 and 64 x 64 x 256), and a split GEMM waits for its slowest thread: on a loaded
+# 2-core machine that thread waits for a core. Measured (float32, load average 7, OpenBLAS
+# 0.3.31): 64x64x256 took 99 us on one thread and 527 us on two; 1024^3 107 ms vs 184 ms.
+# examples/rnn_mnist.py (--data subset --limit 60, load average 10-11) took 113-179 s with
+# the BLAS at its default 2 threads, 11-13 s with OPENBLAS_NUM_THREADS=1, and 11.5-13 s with
+# the BLAS set to one thread here (47-75 s vs 5.5 s in the issue that reported it). Idle
+# BLAS threads also keep spinning for ~0.1 s and take the core from our own pool (below).
+# So importing minitorch sets the BLAS to ONE thread, and the only parallelism is the batch
+# split of conv and pooling, which asks first whether a core is free; `set_num_threads`
+# keeps that rule. The price: a large plain matmul (beyond ~16M multiply-adds, none in the
+# seed programs outside conv) gives up a second core on an idle machine.
 #
-# For that, once the pool starts, NumPy's OpenBLAS is set to ONE thread for the whole
-# process: after each multi-threaded call an OpenBLAS thread keeps spinning for ~0.1 s
-# and fights the pool's worker for the second core (measured on the MNIST CNN, batch
-# 256: 80 ms more CPU per step and up to 1.5x the wall time with OpenBLAS left at 2
-# threads outside the conv ops). The price: a large plain matmul outside conv/pool runs
-# on one core. Only OpenBLAS (NumPy's wheels) is handled; with another BLAS, or none
-# found, or OPENBLAS_NUM_THREADS=1, the ops run serially in the calling thread.
-
-_pool = None          # ThreadPoolExecutor with cpu_threads() - 1 workers
-_thread_count = None  # parts per batch; 1 = run serially
-_parallel_lock = threading.Lock()  # one parallel section at a time
-
+# The BLAS is found by `threadpoolctl` when it is installed (the `threads` extra: OpenBLAS,
+# MKL, BLIS), else by looking up OpenBLAS's own functions (NumPy's wheels ship OpenBLAS);
+# a BLAS neither finds is left alone. MINITORCH_BLAS_THREADS=keep leaves it alone too.
 
 def _find_openblas():
     """ctypes (get, set) thread-count functions of the OpenBLAS loaded into this process."""
@@ -57,41 +58,131 @@ def _find_openblas():
     return None
 
 
+class _Blas:
+    """The BLAS libraries in this process: their thread counts, read and set."""
+
+    def __init__(self):
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            found = _find_openblas()
+            self._libs = [] if found is None else [found]
+        else:
+            libs = ThreadpoolController().select(user_api="blas").lib_controllers
+            self._libs = [(lib.get_num_threads, lib.set_num_threads) for lib in libs]
+
+    def threads(self) -> int | None:
+        """The most threads any BLAS may use now (None if no BLAS was found)."""
+        counts = [int(get()) for get, _ in self._libs]
+        return max(counts) if counts else None
+
+    def set_threads(self, n: int) -> None:
+        for _, set_ in self._libs:
+            set_(n)
+
+
+_blas = None              # _Blas, made on first use
+_startup_threads = None   # the BLAS's own count before we set it: OMP_NUM_THREADS et al.
+
+
+def blas():
+    """The process's BLAS (found on the first call, which also notes its thread count)."""
+    global _blas, _startup_threads
+    if _blas is None:
+        _blas = _Blas()
+        _startup_threads = _blas.threads()
+    return _blas
+
+
+def _pin_blas():
+    if os.environ.get("MINITORCH_BLAS_THREADS") != "keep":
+        blas().set_threads(1)
+
+
+# ---- CPU threads for batch-parallel NumPy kernels ------------------------------------------
+#
+# Every NumPy call but the GEMMs (the im2col copies, col2im adds, pooling) runs on one core:
+# on 2 cores that left half the machine idle for ~half of a conv net's step. Conv and
+# pooling ops therefore split the batch into parts and run them in a small thread pool
+# (NumPy releases the GIL in copies, ufuncs and matmul), each part's GEMMs on one core.
+#
+# How many parts: `allowed_threads()` at most, i.e. set_num_threads's value, else what the
+# BLAS had at startup (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else one per core), at most
+# the cores this process may run on. Unless set_num_threads fixed the count, only as many
+# as there are spare cores: a part waiting for a busy core makes the whole op wait, so on a
+# loaded machine one thread is the fastest choice. Spare cores = cores minus the load
+# average of the other processes (the 1-minute load average less our own CPU use), read at
+# most once a second.
+
+_pool = None          # ThreadPoolExecutor with (parts - 1) workers; None: serial
+_thread_count = None  # the most parts per batch (None: not decided yet)
+_fixed = False        # True once set_num_threads chose the count: no load check then
+_parallel_lock = threading.Lock()  # one parallel section at a time
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+
+
 def cpu_threads() -> int:
-    """Threads the CPU conv/pool ops use: as many as NumPy's OpenBLAS had (so
-    OPENBLAS_NUM_THREADS=1 or OMP_NUM_THREADS=1 makes minitorch single-threaded too), at
-    most the cores this process may run on; 1 if the BLAS is not OpenBLAS."""
+    """The most parts batch-parallel ops split into (starts the pool the first time)."""
     global _thread_count, _pool
     if _thread_count is None:
-        blas = _find_openblas()
-        count = 1
-        if blas is not None:
-            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-            count = max(1, min(int(blas[0]()), cores))
+        blas()
+        count = max(1, min(_startup_threads or 1, _cores()))
         if count > 1:
-            blas[1](1)  # see above: the pool, not OpenBLAS, uses the other cores
             _pool = ThreadPoolExecutor(count - 1, thread_name_prefix="minitorch-cpu")
         _thread_count = count
     return _thread_count
 
 
 def set_cpu_threads(count: int) -> None:
-    """From now on, split batch-parallel ops into `count` parts (`set_num_threads`).
-    The pool is swapped under the lock a parallel section holds, so no running op
-    submits work to a pool being shut down."""
-    global _thread_count, _pool
+    """From now on, split batch-parallel ops into `count` parts (`set_num_threads`),
+    whatever the load. The pool is swapped under the lock a parallel section holds, so no
+    running op submits work to a pool being shut down."""
+    global _thread_count, _pool, _fixed
     pool = ThreadPoolExecutor(count - 1, thread_name_prefix="minitorch-cpu") \
         if count > 1 else None
     with _parallel_lock:
-        old_pool, _pool, _thread_count = _pool, pool, count
+        old_pool, _pool, _thread_count, _fixed = _pool, pool, count, True
     if old_pool is not None:
         old_pool.shutdown(wait=False)
 
 
 def configured_cpu_threads():
     """The parts batch-parallel ops use, or None before the first op decided it (asking
-    must not start the pool, which pins the BLAS to one thread as a side effect)."""
+    must not start the pool)."""
     return _thread_count
+
+
+def allowed_threads() -> int:
+    """The most threads one op may use (get_num_threads), without starting the pool."""
+    if _thread_count is not None:
+        return _thread_count
+    blas()
+    return max(1, min(_startup_threads or 1, _cores()))
+
+
+_load_checked = [-1.0, 0.0, 1]  # [time.monotonic(), our CPU seconds, spare cores] of the last look
+
+
+def _spare_cores() -> int:
+    """Cores the other processes leave free (at least 1), looked at once a second."""
+    now = time.monotonic()
+    last, last_cpu, spare = _load_checked
+    if now - last < 1.0:
+        return spare
+    times = os.times()
+    cpu = times.user + times.system
+    if hasattr(os, "getloadavg") and last >= 0:
+        ours = (cpu - last_cpu) / (now - last)  # cores we kept busy since the last look
+        others = max(0.0, os.getloadavg()[0] - ours)
+        spare = max(1, int(_cores() - others + 0.5))
+    else:
+        spare = _cores()  # first look (no rate yet), or no load average on this platform
+    _load_checked[:] = [now, cpu, spare]
+    return spare
 
 
 # Small memory-bound kernels run faster on one thread: the handoff to the pool (~60 us)
@@ -104,9 +195,9 @@ MIN_ITEMS_PER_PART = 1 << 20
 
 def parallel_over_batch(xp, n, work, items=None):
     """Run `work(n0, n1)` on consecutive parts of range(n), one per CPU thread, and
-    return the results in order. CuPy arrays, a single thread, a call from inside a
-    parallel section, or fewer than 2 * MIN_ITEMS_PER_PART `items` run as one part:
-    `[work(0, n)]`.
+    return the results in order. CuPy arrays, a single thread, no spare core, a call from
+    inside a parallel section, or fewer than 2 * MIN_ITEMS_PER_PART `items` run as one
+    part: `[work(0, n)]`.
 
     The caller must make the parts independent: each writes only its own rows of the
     output (or returns a partial result for the caller to add up).
@@ -114,6 +205,8 @@ def parallel_over_batch(xp, n, work, items=None):
     parts = min(cpu_threads(), n) if xp is np else 1
     if items is not None:
         parts = min(parts, items // MIN_ITEMS_PER_PART)
+    if parts > 1 and not _fixed:
+        parts = min(parts, _spare_cores())
     if parts < 2 or not _parallel_lock.acquire(blocking=False):
         return [work(0, n)]
     try:
@@ -128,17 +221,21 @@ def parallel_over_batch(xp, n, work, items=None):
         _parallel_lock.release()
 
 
-# ---- glibc malloc: keep freed memory for the next step ----------------------------------
+# ---- glibc malloc: keep freed memory for the next step (opt-in) -------------------------
 #
 # A training step frees and re-allocates the same multi-MB arrays (activations, their
 # gradients). glibc hands big blocks back to the OS on free (mmap/munmap, or a heap trim),
-# so the next step gets fresh pages and pays a page fault + zeroing per 4 KB: 7,000 faults
-# (27 MB) per step on the MNIST CNN at batch 256, 10-15 % of the step's CPU time here.
-# Raising the mmap and trim thresholds keeps such blocks in the heap (up to 256 MB of free
-# memory may stay reserved), which made the faults per step ~0. Linux/glibc only; other
-# platforms, or MINITORCH_MALLOPT=0, leave malloc alone.
+# so the next step gets fresh pages and pays a page fault + zeroing per 4 KB. Raising the
+# mmap and trim thresholds keeps such blocks in the heap, at the price of up to 256 MB of
+# free memory staying reserved. Measured at one thread (benchmarks/train_step.py's step,
+# MNIST CNN, load average ~9 on 2 cores): faults per step 1,127 vs 2,768 at batch 256 and
+# 0 vs 580 at batch 50 (CIFAR net, batch 256: 0 vs 4,615), but the CPU time per step did
+# not move beyond the noise (batch 256: 240 vs 236 ms, batch 50: 44 vs 47 ms; 4
+# alternating runs, means of their medians): ~1,600 faults at ~2 us each are ~1 % of
+# the step. Not worth holding the memory by default: MINITORCH_MALLOPT=1 turns it on.
+# Linux/glibc only.
 def _keep_freed_memory():
-    if not sys.platform.startswith("linux") or os.environ.get("MINITORCH_MALLOPT") == "0":
+    if not sys.platform.startswith("linux") or os.environ.get("MINITORCH_MALLOPT") != "1":
         return
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt  # absent (OSError) on musl
@@ -150,3 +247,4 @@ def _keep_freed_memory():
 
 
 _keep_freed_memory()
+_pin_blas()

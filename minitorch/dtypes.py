@@ -113,12 +113,16 @@ def as_python_scalar(value):
     Python numbers: a float32 tensor times np.float64(2) stays float32, an int64 tensor
     plus np.bool_(True) becomes float32. Without this NumPy 2 would promote by the
     scalar's own dtype (float64), the trap described in shared/TRAPS.md.
+    np.complex64 (no Python complex, unlike np.complex128) is read as a float as well:
+    torch keeps its real part.
     """
     if isinstance(value, np.generic):
         if isinstance(value, np.integer):
             return _py_int(value)
         if isinstance(value, (np.floating, np.bool_)):
             return _py_float(value)
+        if isinstance(value, np.complexfloating) and not isinstance(value, complex):
+            return _py_float(value.real)
     return value
 
 

@@ -1,5 +1,5 @@
 """torch.linalg's twin (a subset): inv, det, slogdet, solve, cholesky, eigh, eigvalsh, qr,
-svdvals, vector_norm, matrix_norm, norm, cross, multi_dot.
+svd, svdvals, pinv, lstsq, matrix_rank, vector_norm, matrix_norm, norm, cross, multi_dot.
 
 Matrices come in batches: `A` is (*, n, n), any number of leading batch dims. The checks
 and errors are torch's, made here at the public boundary; the ops themselves (forward
@@ -14,10 +14,14 @@ from __future__ import annotations
 from collections import namedtuple
 
 from . import backend, dtypes, ops
-from .ops.linalg_decomp import Cholesky, Cross, Det, Eigh, Inv, QR, Slogdet, Solve, Svdvals
+from .autograd import grad_mode
+from .ops.linalg_decomp import QR, Cholesky, Cross, Det, Eigh, Inv, Slogdet, Solve, Svdvals
+from .ops.linalg_svd import SVD, LstsqSolution, Pinv
+from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "matrix_norm",
-           "multi_dot", "norm", "qr", "slogdet", "solve", "svdvals", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq",
+           "matrix_norm", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
+           "solve", "svd", "svdvals", "vector_norm"]
 
 inf = float("inf")
 
@@ -30,6 +34,8 @@ class LinAlgError(RuntimeError):
 linalg_slogdet = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 linalg_eigh = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
 linalg_qr = namedtuple("linalg_qr", ["Q", "R"])
+linalg_svd = namedtuple("linalg_svd", ["U", "S", "Vh"])
+linalg_lstsq = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
 
 
 def _check_square(name, A):
@@ -205,6 +211,109 @@ def svdvals(A):
         raise RuntimeError(f"linalg.svd: Expected a floating point or complex tensor as "
                            f"input. Got {dtypes.scalar_type_name(A.dtype)}")
     return Svdvals.apply(A)
+
+
+def _check_svd_input(name, A):
+    if A.dim() < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if not A.dtype.is_floating_point:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {dtypes.scalar_type_name(A.dtype)}")
+
+
+def svd(A, full_matrices=True, *, driver=None):
+    """A = U diag(S) Vh for (*, m, n) A: a named tuple (U, S, Vh), S descending.
+
+    full_matrices: U (*, m, m) and Vh (*, n, n); else U (*, m, k), Vh (*, k, n),
+    k = min(m, n). Gradient: torch's formula (ops/linalg_svd.py); like torch it is
+    inf/NaN, not an error, when singular values repeat and U or Vh get a gradient.
+    """
+    _check_svd_input("linalg.svd", A)
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported "
+                           "on CUDA inputs with cuSOLVER backend.")
+    return linalg_svd(*SVD.apply(A, full_matrices))
+
+
+def _tolerances(A, atol, rtol):
+    """torch's get_atol_rtol: float64 arrays (atol, rtol); rtol defaults to
+    eps(A.dtype) * max(m, n), or to 0 where atol is given and > 0."""
+    xp = backend.array_module(A._data)
+    as_array = (lambda t: xp.asarray(t._data if hasattr(t, "_data") else t, dtype=xp.float64))
+    atol_array = xp.zeros((), dtype=xp.float64) if atol is None else as_array(atol)
+    default = xp.finfo(A._data.dtype).eps * max(A.shape[-2], A.shape[-1])
+    if rtol is not None:
+        return atol_array, as_array(rtol)
+    if atol is None:
+        return atol_array, xp.asarray(default, dtype=xp.float64)
+    return atol_array, xp.where(atol_array > 0, 0.0, default)
+
+
+def pinv(input, *, atol=None, rtol=None, hermitian=False):
+    """The pseudo-inverse A^+ of (*, m, n) A, shape (*, n, m): singular values (|eigenvalues|
+    when hermitian) <= max(atol, rtol * largest) count as zero. Gradient: torch's
+    pinv_backward."""
+    A = input  # torch's docs call it A
+    if A.dim() < 2 or not A.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.pinv({dtypes.scalar_type_name(A.dtype)}"
+                           f"{{{list(A.shape)}}}): expected a tensor with 2 or more dimensions "
+                           f"of float, double, cfloat or cdouble types")
+    atol_array, rtol_array = _tolerances(A, atol, rtol)
+    return Pinv.apply(A, atol_array, rtol_array, hermitian)
+
+
+def matrix_rank(input, *, atol=None, rtol=None, hermitian=False):
+    """The number of singular values (|eigenvalues| when hermitian) above
+    max(atol, rtol * largest), an int64 tensor of shape (*)."""
+    A = input
+    if A.dim() < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at "
+                           "least 2 dimensions.")
+    atol_array, rtol_array = _tolerances(A, atol, rtol)
+    xp = backend.array_module(A._data)
+    values = eigvalsh(A.detach()).abs() if hermitian else svdvals(A.detach())
+    largest = values.amax(-1, keepdim=True) if A.shape[-1] * A.shape[-2] else values
+    tol = xp.maximum(atol_array[..., None], rtol_array[..., None] * largest._data)
+    return (values > Tensor._wrap(tol)).sum(-1)
+
+
+def lstsq(input, b, rcond=None, *, driver=None):
+    """The least-squares solution X of A X = B: a named tuple (solution, residuals, rank,
+    singular_values), torch's CPU semantics.
+
+    driver: 'gelsy' (the default), 'gelsd', 'gelss' or 'gels' (A assumed full rank). The
+    solution is the minimum-norm one, with singular values <= rcond * largest counted as
+    zero (rcond default: eps(A.dtype) * max(m, n)); it is differentiable in A and B.
+    rank: for every driver but 'gels'; singular_values: for 'gelsd' and 'gelss';
+    residuals |A X - B|^2 summed over rows: when m > n, every A has full rank, and the
+    driver is not 'gelsy'. The others are empty tensors, as in torch.
+    """
+    A, B = input, b
+    if A.dim() < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    driver = "gelsy" if driver is None else driver
+    if driver not in ("gels", "gelsy", "gelsd", "gelss"):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of "
+                           "(gels, gelsy, gelsd, gelss)")
+    vector = B.dim() == A.dim() - 1
+    b = B.unsqueeze(-1) if vector else B  # (*, m, k)
+    if b.shape[-2] != A.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    m, n = A.shape[-2], A.shape[-1]
+    if rcond is None or rcond < 0:
+        rcond = backend.array_module(A._data).finfo(A._data.dtype).eps * max(m, n)
+    solution = LstsqSolution.apply(A, b, float(rcond))
+    empty = A.new_zeros((0,))
+    with grad_mode.no_grad():
+        values = svdvals(A.detach())
+        rank = (values > rcond * values[..., :1]).sum(-1)
+        residuals = empty
+        if driver != "gelsy" and m > n and bool((rank == n).all()):
+            residuals = ((ops.matmul(A, solution) - b) ** 2).sum(-2)
+            residuals = residuals.squeeze(-1) if vector else residuals
+    return linalg_lstsq(solution.squeeze(-1) if vector else solution, residuals,
+                        A.new_zeros((0,), dtype=rank.dtype) if driver == "gels" else rank,
+                        values if driver in ("gelsd", "gelss") else empty)
 
 
 def qr(A, mode="reduced"):

@@ -310,8 +310,13 @@ class Tensor(TensorMethods):
         """Compute d(self)/d(leaf) for every leaf in the graph and add it to leaf.grad.
 
         With `create_graph=True` the backward pass is recorded too, so the gradients it
-        leaves in `.grad` can be differentiated again (see autograd/engine.py).
+        leaves in `.grad` can be differentiated again (see autograd/engine.py). With
+        `inputs`, only those tensors' `.grad` get the gradient.
         """
+        if inputs is not None:
+            from . import autograd
+
+            return autograd.backward(self, gradient, retain_graph, create_graph, inputs)
         if not self.requires_grad:
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn")
@@ -330,10 +335,10 @@ class Tensor(TensorMethods):
                     f"{Size(grad.shape)} and output[0] has a shape of {self.shape}.")
         node = self.grad_fn if self.grad_fn is not None else self._accumulator()
         if create_graph:  # the gradient flows as a Tensor, keeping the upstream's own graph
-            grad = gradient if isinstance(gradient, Tensor) else Tensor._wrap(grad, self.device)
+            grad = gradient if isinstance(gradient, Tensor) else Tensor._wrap(grad)
         retain_graph = create_graph if retain_graph is None else retain_graph
         engine.run_backward([(node, self._output_nr)], [grad], bool(retain_graph),
-                            create_graph=bool(create_graph))
+                            bool(create_graph))
 
     def detach(self):
         """A new Tensor with the same memory, cut off from the graph."""
@@ -379,6 +384,20 @@ class Tensor(TensorMethods):
             hooks = node.hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call `hook(tensor)` on a leaf after backward has added into its `.grad`
+        (DistributedDataParallel starts all-reducing gradients from such hooks)."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if not self.is_leaf:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if "_post_accumulate_hooks" not in self.__dict__:
+            self._post_accumulate_hooks = []
+        self._post_accumulate_hooks.append(hook)
+        return _RemovableHandle(self._post_accumulate_hooks, hook)
 
     # ---- devices and dtypes -----------------------------------------------------------
     def to(self, *args, **kwargs):

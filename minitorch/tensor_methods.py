@@ -9,7 +9,23 @@ from __future__ import annotations
 from . import backend, dtypes, ops
 from . import random as mt_random
 from .autograd import grad_mode, views
+from .ops import registry
 from .tensor_operators import TensorOperators
+
+
+def _tensor_arg(fn_name, other):
+    """A method's operand that must be a Tensor: torch counts it as position 1."""
+    return ops.promotion.require_tensor(fn_name, other, "other", 1)
+
+
+def _castable(self, other):
+    """`other` after the check that self (an in-place op's output) holds self op other."""
+    result = dtypes.result_type(self, other)
+    if result != self.dtype and not dtypes.can_cast(result, self.dtype):
+        raise RuntimeError(
+            f"result type {dtypes.scalar_type_name(result)} can't be cast to the "
+            f"desired output type {dtypes.scalar_type_name(self.dtype)}")
+    return other
 
 
 def _inplace(self, result_fn, *args, **kwargs):
@@ -96,30 +112,12 @@ class TensorMethods(TensorOperators):
     def floor_divide(self, other): return ops.floor_divide(self, other)
     def remainder(self, other): return ops.remainder(self, other)
     def pow(self, exponent): return ops.pow(self, exponent)
-    def neg(self): return ops.neg(self)
-    negative = neg
-    def exp(self): return ops.exp(self)
-    def log(self): return ops.log(self)
-    def log1p(self): return ops.log1p(self)
-    def log2(self): return ops.log2(self)
-    def sqrt(self): return ops.sqrt(self)
-    def rsqrt(self): return ops.rsqrt(self)
-    def abs(self): return ops.abs(self)
-    def sign(self): return ops.sign(self)
-    def sin(self): return ops.sin(self)
-    def cos(self): return ops.cos(self)
-    def tanh(self): return ops.tanh(self)
-    def sigmoid(self): return ops.sigmoid(self)
-    def relu(self): return ops.relu(self)
-    def square(self): return ops.square(self)
-    def reciprocal(self): return ops.reciprocal(self)
-    def floor(self): return ops.floor(self)
-    def ceil(self): return ops.ceil(self)
-    def round(self): return ops.round(self)
+    # exp, log, sqrt, abs, relu, ... (and exp_, ...) come from @public in ops/unary.py
     def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
     clip = clamp
-    def maximum(self, other): return ops.maximum(self, other)
-    def minimum(self, other): return ops.minimum(self, other)
+    # torch names a method's operand position 1 (ops.maximum would say 2)
+    def maximum(self, other): return ops.maximum(self, _tensor_arg("maximum", other))
+    def minimum(self, other): return ops.minimum(self, _tensor_arg("minimum", other))
     def where(self, condition, other): return ops.where(condition, self, other)
     def eq(self, other): return ops.eq(self, other)
     def ne(self, other): return ops.ne(self, other)
@@ -127,15 +125,18 @@ class TensorMethods(TensorOperators):
     def le(self, other): return ops.le(self, other)
     def gt(self, other): return ops.gt(self, other)
     def ge(self, other): return ops.ge(self, other)
-    def equal(self, other): return ops.equal(self, other)
+    def equal(self, other): return ops.equal(self, _tensor_arg("equal", other))
     def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
-        return ops.allclose(self, other, rtol, atol, equal_nan)
+        return ops.allclose(self, _tensor_arg("allclose", other), rtol, atol, equal_nan)
+    def isclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+        return ops.isclose(self, _tensor_arg("isclose", other), rtol, atol, equal_nan)
     def isnan(self): return ops.isnan(self)
     def isinf(self): return ops.isinf(self)
     def isfinite(self): return ops.isfinite(self)
     def logical_not(self): return ops.logical_not(self)
-    def logical_and(self, other): return ops.logical_and(self, other)
-    def logical_or(self, other): return ops.logical_or(self, other)
+    def logical_and(self, other): return ops.logical_and(self, _tensor_arg("logical_and", other))
+    def logical_or(self, other): return ops.logical_or(self, _tensor_arg("logical_or", other))
+    def logical_xor(self, other): return ops.logical_xor(self, _tensor_arg("logical_xor", other))
 
     # ---- more elementwise math (ops/trig.py, ops/special.py, ops/rounding.py) ------------
     def tan(self): return ops.tan(self)
@@ -177,14 +178,16 @@ class TensorMethods(TensorOperators):
 
     # ---- matrix products --------------------------------------------------------------
     def matmul(self, other): return ops.matmul(self, other)
-    def mm(self, other): return ops.mm(self, other)
-    def bmm(self, other): return ops.bmm(self, other)
-    def dot(self, other): return ops.dot(self, other)
+    def mm(self, mat2): return ops.mm(self, mat2)
+    def bmm(self, mat2): return ops.bmm(self, mat2)
+    def dot(self, tensor): return ops.dot(self, tensor)
 
     # ---- reductions --------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
-    def mean(self, dim=None, keepdim=False, dtype=None): return ops.mean(self, dim, keepdim, dtype=dtype)
-    def prod(self, dim=None, keepdim=False, dtype=None): return ops.prod(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return ops.mean(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return ops.prod(self, dim, keepdim, dtype=dtype)
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         return ops.var(self, dim, unbiased, keepdim, correction=correction)
     def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -198,7 +201,7 @@ class TensorMethods(TensorOperators):
     def logsumexp(self, dim, keepdim=False): return ops.logsumexp(self, dim, keepdim)
     def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype=dtype)
     def log_softmax(self, dim, dtype=None): return ops.log_softmax(self, dim, dtype=dtype)
-    def cumsum(self, dim, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
+    def cumsum(self, dim, *, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
     def norm(self, p="fro", dim=None, keepdim=False): return ops.norm(self, p, dim, keepdim)
     def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
     def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
@@ -217,7 +220,7 @@ class TensorMethods(TensorOperators):
         return ops.unique(self, sorted, return_inverse, return_counts, dim)
     def bincount(self, weights=None, minlength=0): return ops.bincount(self, weights, minlength)
     def take(self, index): return ops.take(self, index)
-    def cumprod(self, dim, dtype=None): return ops.cumprod(self, dim, dtype=dtype)
+    def cumprod(self, dim, *, dtype=None): return ops.cumprod(self, dim, dtype=dtype)
     def cummax(self, dim): return ops.cummax(self, dim)
     def cummin(self, dim): return ops.cummin(self, dim)
     def logcumsumexp(self, dim): return ops.logcumsumexp(self, dim)
@@ -235,14 +238,14 @@ class TensorMethods(TensorOperators):
     def squeeze(self, dim=None): return ops.squeeze(self, dim)
     def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
     def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
-    def swapaxes(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
+    def swapaxes(self, axis0, axis1): return ops.transpose(self, axis0, axis1)
     def t(self): return ops.t(self)
     def permute(self, *dims): return ops.permute(self, *dims)
     def expand(self, *sizes): return ops.expand(self, *sizes)
     def expand_as(self, other): return ops.expand(self, other.shape)
     def repeat(self, *sizes): return ops.repeat(self, *sizes)
-    def contiguous(self, memory_format=None): return ops.contiguous(self)
-    def clone(self, memory_format=None): return ops.clone(self)
+    def contiguous(self, *, memory_format=None): return ops.contiguous(self)
+    def clone(self, *, memory_format=None): return ops.clone(self)
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
     def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
     def unbind(self, dim=0): return ops.unbind(self, dim)
@@ -317,23 +320,22 @@ class TensorMethods(TensorOperators):
     def kron(self, other): return ops.kron(self, other)
 
     # ---- in-place ----------------------------------------------------------------------
-    def add_(self, other, alpha=1): return _inplace(self, ops.add, other, alpha=alpha)
-    def sub_(self, other, alpha=1): return _inplace(self, ops.sub, other, alpha=alpha)
+    # torch checks the cast into self before add's alpha rules
+    def add_(self, other, alpha=1):
+        return _inplace(self, ops.add, _castable(self, other), alpha=alpha)
+    def sub_(self, other, alpha=1):
+        other = _castable(self, ops.arithmetic.check_sub_operands(self, other))
+        return _inplace(self, ops.sub, other, alpha=alpha)
     def mul_(self, other): return _inplace(self, ops.mul, other)
     def div_(self, other, rounding_mode=None): return _inplace(self, ops.div, other, rounding_mode)
     def pow_(self, exponent): return _inplace(self, ops.pow, exponent)
-    def neg_(self): return _inplace(self, ops.neg)
-    def exp_(self): return _inplace(self, ops.exp)
-    def sqrt_(self): return _inplace(self, ops.sqrt)
-    def abs_(self): return _inplace(self, ops.abs)
-    def relu_(self): return _inplace(self, ops.relu)
-    def sigmoid_(self): return _inplace(self, ops.sigmoid)
-    def tanh_(self): return _inplace(self, ops.tanh)
     def clamp_(self, min=None, max=None): return _inplace(self, ops.clamp, min, max)
     clip_ = clamp_
     def masked_fill_(self, mask, value): return _inplace(self, ops.masked_fill, mask, value)
-    def addcmul_(self, t1, t2, value=1): return _inplace(self, ops.addcmul, t1, t2, value=value)
-    def addcdiv_(self, t1, t2, value=1): return _inplace(self, ops.addcdiv, t1, t2, value=value)
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _inplace(self, ops.addcmul, tensor1, tensor2, value=value)
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _inplace(self, ops.addcdiv, tensor1, tensor2, value=value)
     def lerp_(self, end, weight): return _inplace(self, ops.lerp, end, weight)
     def scatter_(self, dim, index, src=None, value=None, reduce=None):
         return _inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
@@ -392,17 +394,22 @@ class TensorMethods(TensorOperators):
     def fill_(self, value):
         return _inplace(self, ops.full_like_of, value)
 
-    def uniform_(self, a=0.0, b=1.0, generator=None):
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
         return _fill_random(self, mt_random.uniform(self.shape, a, b, self.dtype, self.device, generator))
 
-    def normal_(self, mean=0.0, std=1.0, generator=None):
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
         return _fill_random(self, mt_random.normal(self.shape, mean, std, self.dtype, self.device, generator))
 
-    def bernoulli_(self, p=0.5, generator=None):
+    def bernoulli_(self, p=0.5, *, generator=None):
         sample = mt_random.uniform(self.shape, 0.0, 1.0, self.dtype, self.device, generator) < p
         return _fill_random(self, sample)
 
-    def random_(self, low=0, high=None, generator=None):
+    def random_(self, low=0, high=None, *, generator=None):
         if high is None:
             low, high = 0, low
         return _fill_random(self, mt_random.integers(self.shape, low, high, self.device, generator))
+
+
+# The methods declared with @public(method=True) beside their op (ops/registry.py), for
+# the names TensorMethods does not define above.
+registry.install_methods(TensorMethods, _inplace)

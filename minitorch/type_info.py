@@ -68,6 +68,8 @@ def result_type(tensor, other):
     """The dtype an elementwise op on `tensor` and `other` computes in (torch's
     promotion: dimensioned tensors > zero-dim tensors > Python numbers, unless the lower
     one is of a higher category bool < int < float)."""
+    # NumPy scalars (np.bool_ is no numbers.Number) count as the Python numbers torch reads
+    tensor, other = dtypes.as_python_scalar(tensor), dtypes.as_python_scalar(other)
     for x in (tensor, other):
         if not (hasattr(x, "_data") or isinstance(x, numbers.Number)):
             raise TypeError("result_type() received an invalid combination of arguments - "

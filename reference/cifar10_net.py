@@ -3,10 +3,12 @@
     python reference/cifar10_net.py --root ./data --epochs 10      # checkpoints in out/my_module/
     python reference/cifar10_net.py --root ./data --epochs 12      # resumes after epoch 10
     python reference/cifar10_net.py --data fake --epochs 1 --limit 5
+    tensorboard --logdir logs                  # the loss and accuracy curves
 
 Sequential(Conv2d(3,32,5,padding=2), MaxPool2d(2), Conv2d(32,32,5,padding=2), MaxPool2d(2),
 Conv2d(32,64,5,padding=2), MaxPool2d(2), Flatten(), Linear(1024,64), Linear(64,10));
-CrossEntropyLoss, SGD(lr=1e-2), batch 64 with drop_last=True; a checkpoint per epoch.
+CrossEntropyLoss, SGD(lr=1e-2), batch 64 with drop_last=True; a checkpoint per epoch;
+train loss per step, test loss and accuracy per epoch logged for TensorBoard.
 """
 import argparse
 import os
@@ -15,6 +17,7 @@ import sys
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
+from torch.utils.tensorboard import SummaryWriter
 
 import _data
 
@@ -49,6 +52,8 @@ def parse_args(argv=None):
                         help="at most this many batches per epoch (and per evaluation)")
     parser.add_argument("--checkpoints", default="out/my_module",
                         help="folder for my_module_{epoch}.pt; training resumes from the last")
+    parser.add_argument("--logdir", default="logs/my_module_log",
+                        help="TensorBoard event files go here (tensorboard --logdir logs)")
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
 
@@ -88,6 +93,7 @@ def main(argv=None):
     loss_func = nn.CrossEntropyLoss().to(device)
     optim = torch.optim.SGD(my_module.parameters(), lr=args.lr)
 
+    writer = SummaryWriter(args.logdir)
     total_train_step = 0
     accuracy = float("nan")
     for i in range(start_epoch, args.epochs):
@@ -104,6 +110,7 @@ def main(argv=None):
             loss.backward()
             optim.step()
             total_train_step = total_train_step + 1
+            writer.add_scalar("train loss", loss.item(), total_train_step)
             if total_train_step % 100 == 0:
                 print(f"train step: {total_train_step}, loss: {loss.item():.4f}")
 
@@ -124,9 +131,12 @@ def main(argv=None):
         accuracy = total_accuracy / seen
         print(f"total loss in test set: {total_test_loss:.4f}")
         print(f"accuracy in test set: {accuracy:.4f}")
+        writer.add_scalar("test loss", total_test_loss, i + 1)
+        writer.add_scalar("test accuracy", accuracy, i + 1)
         path = os.path.join(args.checkpoints, f"my_module_{i + 1}.pt")
         torch.save(my_module.state_dict(), path)
         print(f"saved {path}")
+    writer.close()
     print(f"summary: data={data_name} device={device} epochs={args.epochs} "
           f"test_accuracy={accuracy:.4f}")
 

@@ -6,6 +6,7 @@ Each test runs the same small program with `lib = minitorch` and `lib = torch` (
 """
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -410,3 +411,77 @@ def test_gradient_flows_back_across_devices():
     (x.cuda() * 3).sum().backward()
     assert x.grad.device.type == "cpu"
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
+
+
+# ---- backward(inputs=...): only the given tensors get .grad ----------------------------------
+@pytest.mark.parametrize("call", ["method", "function"])
+def test_backward_inputs_accumulates_only_into_them(call):
+    def program(lib, device):
+        a = tensor(lib, [1.0, 2.0], requires_grad=True)
+        b = tensor(lib, [3.0, -4.0], requires_grad=True)
+        fired = []
+        b.register_hook(lambda g: fired.append("b"))  # b is not needed: its hook never runs
+        h = a * b
+        h.register_hook(lambda g: fired.append("h"))
+        y = (h * h).sum()
+        run = (lambda **k: y.backward(**k)) if call == "method" else \
+            (lambda **k: lib.autograd.backward(y, **k))
+        run(inputs=[a], retain_graph=True)
+        first = a.grad.clone()
+        run(inputs=h, retain_graph=True)  # a non-leaf: its .grad is set, as torch does
+        run(inputs=(a, b))
+        return [first, a.grad, b.grad, h.grad, fired == ["h", "h", "h", "b"]]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's warning about reading a non-leaf's .grad
+        run_both(program)
+
+
+def test_backward_inputs_unreached_and_create_graph():
+    def program(lib, device):
+        a = tensor(lib, [0.5, -1.5], requires_grad=True)
+        unused = tensor(lib, [1.0], requires_grad=True)
+        y = (a.sin() * a).sum()
+        y.backward(inputs=[unused, a], create_graph=True)
+        g = a.grad
+        (second,) = lib.autograd.grad(g.sum(), a)
+        return [unused.grad, g, second, g.requires_grad]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns about create_graph=True in backward
+        run_both(program)
+
+
+@pytest.mark.parametrize("inputs, exc, match", [
+    ([], RuntimeError, "`inputs` argument to `backward()` cannot be empty."),
+    ((), RuntimeError, "`inputs` argument to `backward()` cannot be empty."),
+    ("no_grad", RuntimeError, "can't retain_grad on Tensor that has requires_grad=False"),
+    (5, TypeError, "'int' object is not iterable"),
+])
+@pytest.mark.parametrize("lib", LIBS, ids=["minitorch", "torch"])
+@pytest.mark.parametrize("call", ["method", "function"])
+def test_backward_inputs_errors_as_torch(lib, call, inputs, exc, match):
+    a = tensor(lib, [1.0, 2.0], requires_grad=True)
+    y = (a * a).sum()
+    if inputs == "no_grad":
+        inputs = [tensor(lib, [1.0])]
+    with pytest.raises(exc, match=re.escape(match)):
+        if call == "method":
+            y.backward(inputs=inputs)
+        else:
+            lib.autograd.backward(y, inputs=inputs)
+    assert a.grad is None
+
+
+def test_next_functions_name_the_output_of_the_next_node():
+    def program(lib, device):
+        a = tensor(lib, [1.0, 2.0], requires_grad=True)
+        b = tensor(lib, [3.0, 4.0])
+        _, second = a.split(1)
+        y = second * b
+        nexts = y.grad_fn.next_functions
+        leaf_nexts = nexts[0][0].next_functions[0][0].next_functions
+        return [nexts[0][0].name(), nexts[0][1], nexts[1], leaf_nexts]
+
+    mine, ref = program(minitorch, "cpu"), program(torch, "cpu")
+    assert mine == ref

@@ -1,13 +1,20 @@
-"""The threaded CPU path of conv and pooling (`_cpu.parallel_over_batch`) against torch.
+"""The threaded CPU path of conv and pooling (`_cpu.parallel_over_batch`) against torch,
+and the thread counts _cpu chooses: the BLAS on one thread from import on, the batch split
+only over spare cores (unless set_num_threads fixed the count), OMP_NUM_THREADS respected.
 
 The ops split the batch over `_cpu.cpu_threads()` parts. conftest.py pins BLAS to one
 thread per xdist worker, which makes `cpu_threads()` 1, so without the fixture below the
 split would never run in CI. The fixture forces two and three parts (a one-worker or
-two-worker pool, whatever the machine has, and a minimum work per part of one number) and reruns the parity tests of
-test_conv_pool.py and the seed-CNN training parity under it.
+two-worker pool, whatever the machine has, and a minimum work per part of one number)
+and reruns the parity tests of test_conv_pool.py and the seed-CNN training parity under it.
 """
+import json
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from minitorch import _cpu
@@ -21,6 +28,7 @@ def forced_parts(request, monkeypatch):
     pool = ThreadPoolExecutor(parts - 1, thread_name_prefix="test-cpu")
     monkeypatch.setattr(_cpu, "_thread_count", parts)
     monkeypatch.setattr(_cpu, "_pool", pool)
+    monkeypatch.setattr(_cpu, "_fixed", True)  # as set_num_threads: split even under load
     # small test inputs would otherwise stay on one thread (not worth a handoff)
     monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)
     yield parts
@@ -28,7 +36,6 @@ def forced_parts(request, monkeypatch):
 
 
 def test_the_batch_really_is_split(forced_parts):
-    import numpy as np
     seen = []
     _cpu.parallel_over_batch(np, 7, lambda n0, n1: seen.append((n0, n1)))
     assert sorted(seen) == [(7 * i // forced_parts, 7 * (i + 1) // forced_parts)
@@ -57,3 +64,108 @@ def test_mnist_cnn_end_to_end(forced_parts):
 @pytest.mark.parametrize("name", ["mnist_cnn", "cifar_net"])
 def test_float64_training(forced_parts, name):
     training_tests.test_float64_training_matches_torch(name)
+
+
+# ---- the thread counts --------------------------------------------------------------------
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPORT = """
+import json, os, numpy, threadpoolctl
+before = [lib["num_threads"] for lib in threadpoolctl.threadpool_info()
+          if lib["user_api"] == "blas"]
+import minitorch
+after = [lib["num_threads"] for lib in threadpoolctl.threadpool_info()
+         if lib["user_api"] == "blas"]
+print(json.dumps([before, after, minitorch.get_num_threads()]))
+"""
+
+
+def _fresh_process(**env_vars):
+    """[BLAS threads before and after `import minitorch`, get_num_threads()] in a new
+    interpreter with only `env_vars` of the thread variables set."""
+    pytest.importorskip("threadpoolctl", reason="threadpoolctl is not installed")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    env.update(env_vars, PYTHONPATH=ROOT + os.pathsep + env.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", REPORT], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    before, after, count = json.loads(done.stdout.strip().splitlines()[-1])
+    if not before:
+        pytest.skip("NumPy's BLAS is not one threadpoolctl knows")
+    return before, after, count
+
+
+def _cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def test_import_puts_the_blas_on_one_thread():
+    before, after, count = _fresh_process(OPENBLAS_NUM_THREADS="2")
+    assert before == [2] and after == [1]
+    assert count == min(2, _cores())  # the pool may still use what the BLAS was given
+
+
+def test_omp_num_threads_is_respected():
+    before, after, count = _fresh_process(OMP_NUM_THREADS="1")
+    assert before == after == [1] and count == 1
+
+
+def test_the_blas_can_be_left_alone():
+    before, after, _ = _fresh_process(OPENBLAS_NUM_THREADS="2", MINITORCH_BLAS_THREADS="keep")
+    assert before == after == [2]
+
+
+@pytest.fixture
+def two_parts(monkeypatch):
+    """The default count (no set_num_threads) of two parts; the load decides the rest."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="test-cpu")
+    monkeypatch.setattr(_cpu, "_thread_count", 2)
+    monkeypatch.setattr(_cpu, "_pool", pool)
+    monkeypatch.setattr(_cpu, "_fixed", False)
+    monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)
+    yield
+    pool.shutdown()
+
+
+def _split(n=8):
+    seen = []
+    _cpu.parallel_over_batch(np, n, lambda n0, n1: seen.append((n0, n1)))
+    return sorted(seen)
+
+
+@pytest.mark.parametrize("spare, parts", [(1, [(0, 8)]), (2, [(0, 4), (4, 8)]),
+                                          (5, [(0, 4), (4, 8)])])
+def test_the_batch_is_split_over_spare_cores_only(two_parts, monkeypatch, spare, parts):
+    monkeypatch.setattr(_cpu, "_spare_cores", lambda: spare)
+    assert _split() == parts
+
+
+class _Clock:
+    """time.monotonic, os.times and os.getloadavg of a made-up machine."""
+
+    def __init__(self, monkeypatch, cores):
+        self.now, self.cpu, self.load = 100.0, 0.0, 0.0
+        monkeypatch.setattr(_cpu, "_cores", lambda: cores)
+        monkeypatch.setattr(_cpu, "_load_checked", [-1.0, 0.0, 1])
+        monkeypatch.setattr(_cpu.time, "monotonic", lambda: self.now)
+        monkeypatch.setattr(_cpu.os, "times", lambda: os.times_result(
+            (self.cpu, 0.0, 0.0, 0.0, self.now)))
+        monkeypatch.setattr(_cpu.os, "getloadavg", lambda: (self.load, 0.0, 0.0), raising=False)
+
+    def advance(self, seconds, our_cores, load):
+        self.now += seconds
+        self.cpu += seconds * our_cores
+        self.load = load
+
+
+def test_spare_cores_leave_out_our_own_load(monkeypatch):
+    clock = _Clock(monkeypatch, cores=2)
+    assert _cpu._spare_cores() == 2  # the first look has no rate yet: all cores
+    clock.advance(2.0, our_cores=2.0, load=2.0)  # we alone keep both cores busy
+    assert _cpu._spare_cores() == 2
+    clock.advance(0.5, our_cores=1.0, load=3.0)  # within the second: the last answer
+    assert _cpu._spare_cores() == 2
+    clock.advance(2.0, our_cores=1.0, load=2.0)  # one busy process besides us
+    assert _cpu._spare_cores() == 1
+    clock.advance(2.0, our_cores=1.0, load=8.0)  # a loaded machine: never below one
+    assert _cpu._spare_cores() == 1

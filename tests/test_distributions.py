@@ -362,3 +362,100 @@ def test_log_prob_outside_support_raises_like_torch(name, make, value):
     mt_msg, t_msg = _same_error(lambda: make(TD, torch).log_prob(value(torch)),
                                 lambda: make(MD, minitorch).log_prob(value(minitorch)))
     assert mt_msg.split("invalid values")[0] == t_msg.split("invalid values")[0]
+
+
+# ---- expand, enumerate_support -----------------------------------------------------------
+@pytest.mark.parametrize("spec", sorted(SPECS))
+def test_expand_matches_torch(spec):
+    """expand((2, 3)) of a batch-(3,) distribution: shapes, log_prob and entropy (values and
+    gradients to the unexpanded parameters), sample shape; a bad shape fails as in torch."""
+    _, build, value_maker, _ = SPECS[spec]
+    rng = np.random.default_rng(0)
+    arrays = _simple_params(spec, (3,), rng)
+    t_params, mt_params = _params(torch, arrays), _params(minitorch, arrays)
+    t_dist, mt_dist = build(TD, t_params), build(MD, mt_params)
+    new_batch = (2,) + tuple(t_dist.batch_shape)
+    t_big, mt_big = t_dist.expand(new_batch), mt_dist.expand(new_batch)
+    assert type(mt_big) is type(mt_dist)
+    assert tuple(mt_big.batch_shape) == tuple(t_big.batch_shape)
+    assert tuple(mt_big.event_shape) == tuple(t_big.event_shape)
+    shape = new_batch + tuple(t_big.event_shape)
+    if value_maker is None:  # Uniform: inside every [low, high)
+        value = arrays["low"] + rng.uniform(0, 0.999, (2, 3)) * arrays["width"]
+    elif spec.startswith(("Categorical", "OneHot")):
+        value = value_maker(rng, new_batch)
+    else:
+        value = value_maker(rng, shape)
+    _check_same(f"{spec} log_prob", mt_big.log_prob(minitorch.tensor(value)),
+                t_big.log_prob(torch.tensor(value)), mt_params, t_params, rng)
+    # expanded afresh: torch frees the graph of the first expansion after the first grad
+    _check_same(f"{spec} entropy", build(MD, mt_params).expand(new_batch).entropy(),
+                build(TD, t_params).expand(new_batch).entropy(), mt_params, t_params, rng)
+    assert tuple(mt_big.sample((4,)).shape) == tuple(t_big.sample((4,)).shape)
+    with pytest.raises(RuntimeError):
+        t_dist.expand((2, 5))
+    with pytest.raises(RuntimeError):
+        mt_dist.expand((2, 5))
+
+
+@pytest.mark.parametrize("spec", sorted(SPECS))
+@pytest.mark.parametrize("expand", [True, False])
+def test_enumerate_support_matches_torch(spec, expand):
+    build = SPECS[spec][1]
+    arrays = _simple_params(spec, (2, 3), np.random.default_rng(0))
+    t_dist = build(TD, _params(torch, arrays))
+    mt_dist = build(MD, _params(minitorch, arrays))
+    assert mt_dist.has_enumerate_support == t_dist.has_enumerate_support
+    if not t_dist.has_enumerate_support:
+        with pytest.raises(NotImplementedError):
+            mt_dist.enumerate_support(expand)
+        return
+    t_values, mt_values = t_dist.enumerate_support(expand), mt_dist.enumerate_support(expand)
+    assert tuple(mt_values.shape) == tuple(t_values.shape)
+    assert str(mt_values.dtype).split(".")[-1] == str(t_values.dtype).split(".")[-1]
+    np.testing.assert_array_equal(mt_values.numpy(), t_values.numpy())
+
+
+# ---- KL between different types ------------------------------------------------------------
+MIXED_KL = [("Uniform", "Normal"), ("Uniform", "Exponential"), ("Exponential", "Normal"),
+            ("Laplace", "Normal"), ("Normal", "Laplace"), ("Normal", "Exponential"),
+            ("Normal", "Uniform"), ("Laplace", "Exponential"), ("Laplace", "Uniform"),
+            ("Exponential", "Uniform")]
+
+
+@pytest.mark.parametrize("p_spec,q_spec", MIXED_KL)
+@settings(max_examples=10)
+@given(batch=batch_shapes, seed=st.integers(0, 2**32 - 1))
+def test_mixed_kl_divergence_matches_torch(p_spec, q_spec, batch, seed):
+    """Values and gradients (Uniform's low is sometimes negative: KL to an Exponential is
+    then inf with a zero gradient there)."""
+    rng = np.random.default_rng(seed)
+    arrays = {f"p_{k}": make(rng, batch) for k, make in SPECS[p_spec][0].items()}
+    arrays.update({f"q_{k}": make(rng, batch) for k, make in SPECS[q_spec][0].items()})
+    t_params, mt_params = _params(torch, arrays), _params(minitorch, arrays)
+
+    def kl(D, params):
+        p = SPECS[p_spec][1](D, {k[2:]: v for k, v in params.items() if k[0] == "p"})
+        q = SPECS[q_spec][1](D, {k[2:]: v for k, v in params.items() if k[0] == "q"})
+        return D.kl_divergence(p, q)
+
+    _check_same(f"KL {p_spec} {q_spec}", kl(MD, mt_params), kl(TD, t_params), mt_params,
+                t_params, rng)
+
+
+def test_kl_registry_has_torchs_pairs():
+    """For every pair of distribution types minitorch has, a closed form exists exactly when
+    torch registers one."""
+    from torch.distributions import kl as torch_kl
+
+    from minitorch.distributions import kl as mt_kl
+
+    names = [n for n in MD.__all__ if isinstance(getattr(MD, n), type)
+             and issubclass(getattr(MD, n), MD.Distribution) and n != "Distribution"]
+    for p_name in names:
+        for q_name in names:
+            ours = mt_kl._dispatch_kl(getattr(MD, p_name), getattr(MD, q_name)) is not None
+            theirs = torch_kl._dispatch_kl(getattr(TD, p_name), getattr(TD, q_name))
+            # torch's ExponentialFamily fallback raises NotImplementedError for two types
+            registered = theirs not in (NotImplemented, torch_kl._kl_expfamily_expfamily)
+            assert ours == registered or (ours and p_name == q_name), (p_name, q_name)

@@ -102,12 +102,41 @@ FORWARD_AND_GRAD = [
     ("qr_tall", _general, lambda lib: lambda a: lib.linalg.qr(a[..., :-1]), None),
     ("qr_only_r", _general, lambda lib: lambda a: lib.linalg.qr(a[..., :-1]).R, None),
     ("norm", _general, lambda lib: lambda a: lib.linalg.norm(a, dim=(-1, -2)), None),
+    # singular vectors are unique up to sign: fix each pair's sign by U's first row
+    ("svd", _general, lambda lib: lambda a: _signed_svd(lib.linalg.svd(a)), None),
+    ("svd_reduced", _general,
+     lambda lib: lambda a: _signed_svd(lib.linalg.svd(a, full_matrices=False)), None),
+    ("svd_tall", _general,
+     lambda lib: lambda a: _signed_svd(lib.linalg.svd(a[..., :-1], full_matrices=False)),
+     None),
+    ("svd_wide", _general,
+     lambda lib: lambda a: _signed_svd(lib.linalg.svd(a[..., :-1, :], full_matrices=False)),
+     None),
+    ("svd_full_tall", _general, lambda lib: lambda a: _signed_svd(lib.linalg.svd(a[..., :-1])),
+     None),
+    ("svd_only_s", _general, lambda lib: lambda a: lib.linalg.svd(a[..., :-1]).S, None),
+    ("svd_only_u", _general, lambda lib: lambda a: _signed_svd(
+        lib.linalg.svd(a[..., :-1], full_matrices=False))[0], None),
+    ("svd_only_vh", _general, lambda lib: lambda a: _signed_svd(
+        lib.linalg.svd(a[..., :-1, :], full_matrices=False))[2], None),
+    ("pinv", _general, lambda lib: lib.linalg.pinv, None),
+    ("pinv_tall", _general, lambda lib: lambda a: lib.linalg.pinv(a[..., :-1]), None),
+    ("pinv_wide", _general, lambda lib: lambda a: lib.linalg.pinv(a[..., :-1, :]), None),
+    ("pinv_hermitian", _symmetric, lambda lib: lambda a: lib.linalg.pinv(a, hermitian=True),
+     None),
 ]
 
 
 def _signed(result):
     w, v = result
     return w, v * v[..., :1, :].sign().detach()
+
+
+def _signed_svd(result):
+    u, s, vh = result
+    k = s.shape[-1]
+    sign = u[..., :1, :k].sign().detach()
+    return u[..., :k] * sign, s, vh[..., :k, :] * sign.transpose(-1, -2)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
@@ -203,6 +232,15 @@ ERRORS = [
     ("svdvals_1d", lambda lib: lib.linalg.svdvals(lib.ones(2))),
     ("qr_mode", lambda lib: lib.linalg.qr(lib.ones(2, 2), mode="x")),
     ("norm_3d", lambda lib: lib.linalg.norm(lib.ones(2, 2, 2), 1)),
+    ("svd_1d", lambda lib: lib.linalg.svd(lib.ones(3))),
+    ("svd_long", lambda lib: lib.linalg.svd(lib.ones(3, 3, dtype=lib.long))),
+    ("svd_driver_on_cpu", lambda lib: lib.linalg.svd(lib.ones(3, 3), driver="gesvd")),
+    ("pinv_1d", lambda lib: lib.linalg.pinv(lib.ones(3))),
+    ("matrix_rank_1d", lambda lib: lib.linalg.matrix_rank(lib.ones(3))),
+    ("lstsq_1d", lambda lib: lib.linalg.lstsq(lib.ones(3), lib.ones(3))),
+    ("lstsq_rows", lambda lib: lib.linalg.lstsq(lib.ones(5, 3), lib.ones(4, 2))),
+    ("lstsq_driver", lambda lib: lib.linalg.lstsq(lib.ones(5, 3), lib.ones(5, 2),
+                                                  driver="foo")),
 ]
 
 
@@ -215,3 +253,191 @@ def test_errors_match_torch(name, call):
     assert str(got.value) == str(expected.value)
     torch_is_linalg_error = isinstance(expected.value, torch.linalg.LinAlgError)
     assert isinstance(got.value, minitorch.linalg.LinAlgError) == torch_is_linalg_error
+
+
+def _rank_deficient(rng, batch, m, n, rank):
+    return rng.standard_normal(batch + (m, rank)) @ rng.standard_normal(batch + (rank, n))
+
+
+def test_svd_full_matrices_shapes_and_complement():
+    a = np.random.default_rng(0).standard_normal((2, 5, 3))
+    for m_in, t_in in [(a, a), (a.swapaxes(-1, -2), a.swapaxes(-1, -2))]:
+        mine = minitorch.linalg.svd(minitorch.tensor(m_in))
+        ref = torch.linalg.svd(torch.tensor(t_in))
+        assert type(mine).__name__ == type(ref).__name__ == "linalg_svd"
+        for m, t in zip(mine, ref):
+            assert tuple(m.shape) == tuple(t.shape)
+        for q in (mine.U, mine.Vh):  # the completed bases are orthonormal
+            np.testing.assert_allclose((q.mT @ q).numpy(), np.broadcast_to(
+                np.eye(q.shape[-1]), tuple(q.shape)), atol=1e-12)
+
+
+def test_svd_repeated_singular_values_give_torchs_nan_gradient():
+    """torch does not raise here: the gradient through U / Vh divides by zero."""
+    for lib in (torch, minitorch):
+        a = lib.eye(3, dtype=lib.float64).requires_grad_(True)
+        u, _, vh = lib.linalg.svd(a)
+        (u.sum() + vh.sum()).backward()
+        assert bool(a.grad.isnan().all())
+        a.grad = None
+        lib.linalg.svd(a).S.sum().backward()  # the values alone are fine
+        np.testing.assert_allclose(a.grad.numpy(), np.eye(3))
+
+
+@pytest.mark.parametrize("m,n,rank", [(4, 4, 2), (5, 3, 2), (3, 5, 1), (4, 4, 0)])
+def test_pinv_and_matrix_rank_of_rank_deficient_matrices(m, n, rank):
+    a = _rank_deficient(np.random.default_rng(m * n + rank), (2,), m, n, rank)
+    _compare(minitorch.linalg.pinv, torch.linalg.pinv, [a])
+    for kwargs in ({}, {"atol": 1e-3}, {"rtol": 0.5}, {"atol": 0.1, "rtol": 1e-2},
+                   {"atol": 0.0}):
+        mine = minitorch.linalg.matrix_rank(minitorch.tensor(a), **kwargs)
+        ref = torch.linalg.matrix_rank(torch.tensor(a), **kwargs)
+        assert mine.dtype == minitorch.int64 and tuple(mine.shape) == tuple(ref.shape)
+        np.testing.assert_array_equal(mine.numpy(), ref.numpy())
+        np.testing.assert_allclose(
+            minitorch.linalg.pinv(minitorch.tensor(a), **kwargs).numpy(),
+            torch.linalg.pinv(torch.tensor(a), **kwargs).numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_matrix_rank_and_pinv_hermitian():
+    rng = np.random.default_rng(3)
+    half = _rank_deficient(rng, (), 4, 2, 2)
+    a = half @ half.T - 2 * np.outer(np.ones(4), np.ones(4))  # indefinite, rank <= 3
+    for kwargs in ({}, {"atol": 1.0}):
+        mine = minitorch.linalg.matrix_rank(minitorch.tensor(a), hermitian=True, **kwargs)
+        assert mine.item() == torch.linalg.matrix_rank(torch.tensor(a), hermitian=True,
+                                                       **kwargs).item()
+    _compare(lambda x: minitorch.linalg.pinv(x, hermitian=True),
+             lambda x: torch.linalg.pinv(x, hermitian=True), [a])
+
+
+@pytest.mark.parametrize("driver", [None, "gelsy", "gelsd", "gelss", "gels"])
+@pytest.mark.parametrize("m,n", [(5, 3), (3, 5), (4, 4)])
+def test_lstsq_fields_and_gradients(driver, m, n):
+    rng = np.random.default_rng(m + 2 * n)
+    a, b = rng.standard_normal((2, m, n)), rng.standard_normal((2, m, 2))
+    _compare(lambda x, y: minitorch.linalg.lstsq(x, y, driver=driver).solution,
+             lambda x, y: torch.linalg.lstsq(x, y, driver=driver).solution, [a, b])
+    mine = minitorch.linalg.lstsq(minitorch.tensor(a), minitorch.tensor(b), driver=driver)
+    ref = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), driver=driver)
+    assert type(mine).__name__ == type(ref).__name__ == "linalg_lstsq"
+    for field in ("residuals", "rank", "singular_values"):
+        m_out, t_out = getattr(mine, field), getattr(ref, field)
+        assert tuple(m_out.shape) == tuple(t_out.shape), field
+        assert str(m_out.dtype).split(".")[-1] == str(t_out.dtype).split(".")[-1], field
+        np.testing.assert_allclose(m_out.numpy(), t_out.numpy(), rtol=1e-10, err_msg=field)
+
+
+@pytest.mark.parametrize("driver", ["gelsy", "gelsd"])
+def test_lstsq_rank_deficient_and_vector_rhs(driver):
+    rng = np.random.default_rng(7)
+    a = _rank_deficient(rng, (), 6, 4, 2)
+    b = rng.standard_normal(6)
+    mine = minitorch.linalg.lstsq(minitorch.tensor(a), minitorch.tensor(b), driver=driver)
+    ref = torch.linalg.lstsq(torch.tensor(a), torch.tensor(b), driver=driver)
+    np.testing.assert_allclose(mine.solution.numpy(), ref.solution.numpy(), rtol=1e-9,
+                               atol=1e-12)  # the minimum-norm solution
+    assert mine.rank.item() == ref.rank.item() == 2
+    assert tuple(mine.residuals.shape) == tuple(ref.residuals.shape) == (0,)
+
+
+def _cuda_cases():
+    rng = np.random.default_rng(0)
+    a = _general(rng, (2,), 4)
+    spd, tall = _spd(rng, (2,), 4), rng.standard_normal((2, 5, 3))
+    b, b_tall = rng.standard_normal((2, 4, 2)), rng.standard_normal((2, 5, 2))
+    vectors = [rng.standard_normal((2, 3)), rng.standard_normal((2, 3))]
+    L = minitorch.linalg
+    return {
+        "inv": (L.inv, [a]), "det": (L.det, [a]),
+        "slogdet": (lambda x: L.slogdet(x).logabsdet, [a]), "solve": (L.solve, [a, b]),
+        "cholesky": (L.cholesky, [spd]), "eigh": (lambda x: L.eigh(x)[0], [spd]),
+        "qr": (lambda x: L.qr(x).R.abs(), [tall]), "svdvals": (L.svdvals, [tall]),
+        "svd": (lambda x: L.svd(x).S, [tall]),
+        "svd_vectors": (lambda x: _signed_svd(L.svd(x, full_matrices=False))[0], [tall]),
+        "pinv": (L.pinv, [tall]), "pinv_hermitian": (lambda x: L.pinv(x, hermitian=True), [spd]),
+        "matrix_rank": (L.matrix_rank, [tall]),
+        "lstsq": (lambda x, y: L.lstsq(x, y).solution, [tall, b_tall]),
+        "lstsq_residuals": (lambda x, y: L.lstsq(x, y, driver="gelsd").residuals, [tall, b_tall]),
+        "cross": (L.cross, vectors), "matrix_norm_nuc": (lambda x: L.matrix_norm(x, "nuc"), [a]),
+        "multi_dot": (lambda x, y: L.multi_dot([x, y]), [a, b]),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_cuda_cases()))
+def test_cuda_matches_cpu(name):
+    """Each linalg function on the cuda device (cupy.linalg) against the CPU: outputs and
+    gradients. Run under ../shared/simcupy without a GPU."""
+    if not minitorch.cuda.is_available():
+        pytest.skip("no CUDA device (run with PYTHONPATH=../shared/simcupy to simulate one)")
+    fn, arrays = _cuda_cases()[name]
+    cpu = [minitorch.tensor(x, requires_grad=True) for x in arrays]
+    gpu = [minitorch.tensor(x, device="cuda", requires_grad=True) for x in arrays]
+    out_cpu, out_gpu = fn(*cpu), fn(*gpu)
+    assert out_gpu.device.type == "cuda"
+    np.testing.assert_allclose(out_gpu.detach().cpu().numpy(), out_cpu.detach().numpy(),
+                               rtol=1e-10, atol=1e-10)
+    if out_cpu.requires_grad:
+        g = np.random.default_rng(1).standard_normal(tuple(out_cpu.shape))
+        (out_cpu * minitorch.tensor(g)).sum().backward()
+        (out_gpu * minitorch.tensor(g, device="cuda")).sum().backward()
+        for c, d in zip(cpu, gpu):
+            assert d.grad.device.type == "cuda"
+            np.testing.assert_allclose(d.grad.cpu().numpy(), c.grad.numpy(), rtol=1e-9,
+                                       atol=1e-10)
+
+
+def _second_order(lib, fn, arrays, out_index, seed):
+    """(first-order grads, grads of sum(g * w) w.r.t. the inputs and the upstream v)."""
+    rng = np.random.default_rng(seed)
+    leaves = [lib.tensor(a, requires_grad=True) for a in arrays]
+    out = fn(*leaves)
+    out = out if out_index is None else out[out_index]
+    v = lib.tensor(rng.standard_normal(tuple(out.shape)), requires_grad=True)
+    gs = lib.autograd.grad(out, leaves, v, create_graph=True)
+    ws = [lib.tensor(rng.standard_normal(tuple(g.shape))) for g in gs]
+    total = sum((g * w).sum() for g, w in zip(gs, ws))
+    seconds = lib.autograd.grad(total, leaves + [v], allow_unused=True)
+    return [g.detach().numpy() for g in gs], [
+        None if s is None else s.numpy() for s in seconds]
+
+
+def _double_backward_cases():
+    rng = np.random.default_rng(5)
+    a, spd, sym = _general(rng, (2,), 3), _spd(rng, (2,), 3), _symmetric(rng, (2,), 3)
+    tall, b = rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 3, 2))
+    b_tall = rng.standard_normal((2, 5, 2))
+    vectors = [rng.standard_normal((2, 3)), rng.standard_normal((2, 3))]
+    return {  # name -> (function of lib, inputs, which output)
+        "inv": (lambda lib: lib.linalg.inv, [a], None),
+        "det": (lambda lib: lib.linalg.det, [a], None),
+        "slogdet": (lambda lib: lib.linalg.slogdet, [a], 1),
+        "solve": (lambda lib: lib.linalg.solve, [a, b], None),
+        "cholesky": (lambda lib: lib.linalg.cholesky, [spd], None),
+        "cholesky_upper": (lambda lib: lambda x: lib.linalg.cholesky(x, upper=True), [spd],
+                           None),
+        "eigh_values": (lambda lib: lib.linalg.eigh, [sym], 0),
+        "eigh_vectors": (lambda lib: lambda x: _signed(lib.linalg.eigh(x)), [sym], 1),
+        "qr_q": (lambda lib: lib.linalg.qr, [tall], 0),
+        "qr_r": (lambda lib: lib.linalg.qr, [tall], 1),
+        "svdvals": (lambda lib: lib.linalg.svdvals, [tall], None),
+        "cross": (lambda lib: lib.linalg.cross, vectors, None),
+        "pinv": (lambda lib: lib.linalg.pinv, [tall], None),
+        "pinv_wide": (lambda lib: lambda x: lib.linalg.pinv(x.mT), [tall], None),
+        "lstsq": (lambda lib: lambda x, y: lib.linalg.lstsq(x, y).solution, [tall, b_tall],
+                  None),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_double_backward_cases()))
+def test_double_backward_matches_torch(name):
+    """create_graph=True through each op's `backward_graph`: the first-order gradients and
+    the gradients of sum(grad * w) w.r.t. the inputs and the upstream gradient."""
+    fn, arrays, out_index = _double_backward_cases()[name]
+    mine = _second_order(minitorch, fn(minitorch), arrays, out_index, seed=0)
+    ref = _second_order(torch, fn(torch), arrays, out_index, seed=0)
+    for m_list, t_list in zip(mine, ref):
+        for m, t in zip(m_list, t_list):
+            assert (m is None) == (t is None)
+            if t is not None:
+                np.testing.assert_allclose(m, t, rtol=1e-8, atol=1e-10)

@@ -1,6 +1,7 @@
 """The compatibility namespaces against torch: accelerator, backends, set_num_threads,
 nn.DataParallel and nn.utils.parameters_to_vector / vector_to_parameters."""
 import importlib.util
+import os
 import sys
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 import torch
 
 import minitorch
-from minitorch import _cpu, threads
+from minitorch import _cpu
 
 
 # ---- accelerator ---------------------------------------------------------------------------
@@ -78,12 +79,13 @@ def _openblas_threads():
 def restore_threads(monkeypatch):
     """Put _cpu's pool and the BLAS back as they were (other tests share the process)."""
     _cpu.cpu_threads()
-    count, pool, blas = _cpu._thread_count, _cpu._pool, _openblas_threads()
+    count, pool, fixed, blas = _cpu._thread_count, _cpu._pool, _cpu._fixed, _openblas_threads()
     monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)  # split even tiny work
+    monkeypatch.setattr(_cpu, "_blas", _cpu._blas)  # a test may make it again
     yield
     if _cpu._pool is not pool and _cpu._pool is not None:
         _cpu._pool.shutdown()
-    _cpu._thread_count, _cpu._pool = count, pool
+    _cpu._thread_count, _cpu._pool, _cpu._fixed = count, pool, fixed
     if blas is not None:
         _cpu._find_openblas()[1](blas)
 
@@ -101,9 +103,13 @@ def test_set_num_threads_sets_the_pool_and_limits_blas(restore_threads, monkeypa
         monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import raises ImportError
     elif importlib.util.find_spec("threadpoolctl") is None:
         pytest.skip("threadpoolctl is not installed (the `threads` extra)")
+    monkeypatch.setattr(_cpu, "_blas", None)  # found again, with or without threadpoolctl
     blas = _cpu._find_openblas()
     if blas is not None:
-        blas[1](2)  # as if the BLAS had two threads of its own
+        blas[1](2)  # as if the user's own code had given the BLAS two threads
+        assert _cpu.blas().threads() == 2  # both ways find NumPy's OpenBLAS
+    # a busy machine: the default count would run serially, set_num_threads's does not
+    monkeypatch.setattr(_cpu, "_spare_cores", lambda: 1)
     minitorch.set_num_threads(3)
     assert minitorch.get_num_threads() == 3 and _cpu.cpu_threads() == 3
     assert _parts() == [(0, 4), (4, 8), (8, 12)]  # the batch really is split in three
@@ -117,7 +123,8 @@ def test_set_num_threads_sets_the_pool_and_limits_blas(restore_threads, monkeypa
 def test_get_num_threads_does_not_start_the_pool(monkeypatch):
     monkeypatch.setattr(_cpu, "_thread_count", None)  # as before the first conv
     monkeypatch.setattr(_cpu, "_pool", None)
-    assert minitorch.get_num_threads() == max(1, _openblas_threads() or 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert minitorch.get_num_threads() == max(1, min(_cpu._startup_threads or 1, cores))
     assert _cpu._thread_count is None and _cpu._pool is None
 
 

@@ -14,6 +14,7 @@ from nn_helpers import assert_close, to_mt, to_torch
 import minitorch
 from minitorch import nn
 from minitorch.nn.utils import rnn as rnn_utils
+from minitorch.ops import recurrent
 
 DTYPES = ["float64", "float32"]
 # float32: a few steps of recurrence accumulate rounding beyond TOL's 2e-6 absolute
@@ -113,10 +114,17 @@ def _hidden_arrays(cfg, rng, dtype):
     return h0, rng.standard_normal((layers,) + batch + (cfg["hidden_size"],)).astype(dtype)
 
 
+@pytest.mark.parametrize("cells", ["fused", "reference"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(cfg=rnn_configs())
-def test_rnn_layers_match_torch(cfg, dtype, device):
-    """Dropout > 0 is drawn too: in eval mode it is off, as in torch."""
+def test_rnn_layers_match_torch(cfg, dtype, device, cells):
+    """Dropout > 0 is drawn too: in eval mode it is off, as in torch. `cells`: the fused
+    LSTM/GRU cell ops, or their composed reference (minitorch.backends.reference)."""
+    with minitorch.backends.reference.flags(enabled=cells == "reference"):
+        _rnn_layers_match_torch(cfg, dtype, device)
+
+
+def _rnn_layers_match_torch(cfg, dtype, device):
     rng = np.random.default_rng(cfg["seed"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dropout with num_layers=1 warns
@@ -171,13 +179,21 @@ def test_lstm_for_morvan_mnist_shapes():
 
 
 # ---- cells ----
+@pytest.mark.parametrize("cells", ["fused", "reference"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @given(kind=st.sampled_from(["RNNCell", "RNNCell_relu", "LSTMCell", "GRUCell"]),
        input_size=st.integers(1, 4), hidden_size=st.integers(1, 4), batch=st.integers(0, 3),
        bias=st.booleans(), with_hx=st.booleans(), seed=st.integers(0, 2**31 - 1))
 def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, seed, dtype,
-                           device):
+                           device, cells):
     """batch 0 means an unbatched input (input_size,)."""
+    with minitorch.backends.reference.flags(enabled=cells == "reference"):
+        _cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, seed, dtype,
+                           device)
+
+
+def _cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, seed, dtype,
+                       device):
     rng = np.random.default_rng(seed)
     kwargs = {"bias": bias}
     if kind == "RNNCell_relu":
@@ -196,6 +212,67 @@ def test_cells_match_torch(kind, input_size, hidden_size, batch, bias, with_hx, 
         out = module(*inputs)
         return (out[0], out[1:]) if isinstance(out, tuple) else (out, ())
     _compare(ours, theirs, m_in, t_in, dtype, rng, call, device)
+
+
+@given(kind=st.sampled_from(["lstm", "gru"]), batch=st.integers(1, 3),
+       hidden_size=st.integers(1, 4), drop=st.sampled_from([None, 0, 1]),
+       seed=st.integers(0, 2**31 - 1))
+def test_fused_cell_ops_match_their_reference(kind, batch, hidden_size, drop, seed):
+    """ops/recurrent.py: the fused LSTMCell/GRUCell ops against the composed reference
+    cells, outputs and gradients of every input; `drop` leaves that LSTM output unused
+    (its gradient None, which the fused backward handles itself)."""
+    rng = np.random.default_rng(seed)
+    drop = drop if kind == "lstm" else None  # the GRU cell has one output
+    gates = 4 if kind == "lstm" else 3
+    shapes = [(batch, gates * hidden_size)] * 2 + [(batch, hidden_size)]
+    arrays = [rng.standard_normal(shape) for shape in shapes]
+    results = []
+    for fn in ((recurrent.LSTMCell.apply, recurrent.lstm_cell_reference) if kind == "lstm"
+               else (recurrent.GRUCell.apply, recurrent.gru_cell_reference)):
+        inputs = [to_mt(a, requires_grad=True) for a in arrays]
+        outs = fn(*inputs)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        upstream = np.random.default_rng(seed + 1)
+        loss = sum((o * to_mt(upstream.standard_normal(tuple(o.shape)))).sum()
+                   for n, o in enumerate(outs) if n != drop)
+        loss.backward()
+        results.append([o.detach() for o in outs] + [x.grad for x in inputs])
+    for n, (fused, ref) in enumerate(zip(*results)):
+        np.testing.assert_allclose(fused.numpy(), ref.numpy(), rtol=1e-12, atol=1e-14,
+                                   err_msg=f"result {n}")
+
+
+@pytest.mark.parametrize("cells", ["fused", "reference"])
+@pytest.mark.parametrize("kind", ["LSTMCell", "GRUCell"])
+def test_cells_second_derivatives_match_torch(kind, cells):
+    """create_graph=True through the cells (the fused ops' backward_graph, or the composed
+    reference): g = d sum(v * out) / d(x, h, c, params), then d sum(w * g) / d(the same)."""
+    rng = np.random.default_rng(0)
+    batch, hidden = 3, 4
+    arrays = [rng.standard_normal((batch, 2))] + [
+        rng.standard_normal((batch, hidden)) for _ in range(2 if kind == "LSTMCell" else 1)]
+    v = [rng.standard_normal((batch, hidden)) for _ in range(2)]
+    ours, theirs = _pair(kind, (2, hidden), {}, "float64")
+    results = []
+    for lib, cell in ((minitorch, ours), (torch, theirs)):
+        with minitorch.backends.reference.flags(enabled=cells == "reference"):
+            x, *state = [lib.tensor(a, requires_grad=True) for a in arrays]
+            outs = cell(x, tuple(state) if kind == "LSTMCell" else state[0])
+            outs = outs if isinstance(outs, tuple) else (outs,)
+            leaves = [x, *state, *cell.parameters()]
+            upstream = [lib.tensor(a) for a in v[:len(outs)]]
+            grads = lib.autograd.grad(outs, leaves, upstream, create_graph=True)
+            w = [lib.tensor(rng_w) for rng_w in _weights_like(grads)]
+            total = sum((g * wi).sum() for g, wi in zip(grads, w))
+            second = lib.autograd.grad(total, leaves)
+        results.append([g.detach() for g in grads] + [d.detach() for d in second])
+    for n, (m, t) in enumerate(zip(*results)):
+        assert_close(m, t, "float64", what=f"result {n} (first order, then second)")
+
+
+def _weights_like(tensors):
+    rng = np.random.default_rng(1)
+    return [rng.standard_normal(tuple(t.shape)) for t in tensors]
 
 
 @pytest.mark.parametrize("kind,which", [("LSTMCell", "h"), ("LSTMCell", "c"), ("GRUCell", "h")])

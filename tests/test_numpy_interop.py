@@ -364,3 +364,37 @@ def test_numpy_of_tensor_requiring_grad_or_on_gpu_raises():
     with pytest.raises(RuntimeError, match="Use tensor.detach\\(\\).numpy\\(\\) instead"):
         x.numpy()
     assert np.shares_memory(x.detach().numpy(), x.data.numpy())
+
+
+# ---- result_type with NumPy scalars --------------------------------------------------------------
+# np.complex64 is no Python complex (np.complex128 is): torch reads it as a float, its real part
+# (NumPy's ComplexWarning, which torch lets through, is silenced below; minitorch takes .real)
+IGNORE_COMPLEX = pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
+RESULT_TYPE_SCALARS = [t(1) for t in NP_SCALARS] + [np.complex64(1 + 1j), np.longdouble(2.5),
+                                                    np.bool_(False), True, 2, 2.5]
+
+
+@IGNORE_COMPLEX
+@pytest.mark.parametrize("dtype", TENSOR_DTYPES)
+@pytest.mark.parametrize("zero_dim", [False, True], ids=["tensor", "0-d"])
+def test_result_type_with_numpy_scalar(dtype, zero_dim):
+    """torch.result_type(x, np_scalar) and (np_scalar, x) for every NumPy scalar type: the
+    scalar counts as the Python number torch reads it as (np.bool_ as a float)."""
+    shape = () if zero_dim else (2,)
+    for s in RESULT_TYPE_SCALARS:
+        for first in (False, True):
+            def call(lib, s=s, first=first):
+                x = lib.zeros(shape, dtype=getattr(lib, dtype))
+                return lib.result_type(s, x) if first else lib.result_type(x, s)
+
+            assert_like_torch(lambda: call(minitorch), lambda: call(torch),
+                              f"result_type {dtype}{list(shape)}, {s!r} first={first}")
+
+
+@IGNORE_COMPLEX
+def test_result_type_of_two_numpy_scalars():
+    for a in RESULT_TYPE_SCALARS:
+        for b in RESULT_TYPE_SCALARS:
+            assert_like_torch(lambda a=a, b=b: minitorch.result_type(a, b),
+                              lambda a=a, b=b: torch.result_type(a, b),
+                              f"result_type({a!r}, {b!r})")

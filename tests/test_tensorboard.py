@@ -1,8 +1,9 @@
 """SummaryWriter writes TFRecord-framed Event protos that TensorBoard reads.
 
-The files were also checked once by hand with tensorboard 2.21's EventAccumulator
-(scalars and images read back); tensorboard itself is too heavy a test dependency, so
-these tests decode the records with a small independent reader.
+Two readers check the files: a small independent decoder below (always runs), and
+TensorBoard's own `EventAccumulator` (the `test` extra installs tensorboard; without it
+those tests skip), which also reads back what examples/cifar10_net.py logs next to what its
+torch twin reference/cifar10_net.py logs with torch.utils.tensorboard.
 """
 import io
 import struct
@@ -97,7 +98,7 @@ def test_scalars_and_images_round_trip(tmp_path):
 
 def _torch_tensorboard_utils():
     """torch/utils/tensorboard/_utils.py, loaded by path: importing the package needs the
-    tensorboard distribution, which is not a test dependency."""
+    tensorboard distribution, and this test runs without it."""
     import importlib.util
     import pathlib
 
@@ -149,3 +150,69 @@ def test_image_with_the_wrong_dataformats_fails_like_torch(tmp_path):
             w.add_image("x", np.zeros((4, 5)), dataformats="CHW")
         with pytest.raises(AssertionError, match="same dimension shorthand twice"):
             w.add_image("x", np.zeros((4, 5, 3)), dataformats="HHW")
+
+
+# ---- read back by TensorBoard itself ------------------------------------------------------
+def _accumulate(log_dir):
+    """TensorBoard's reader over one run folder (the class `tensorboard --logdir` uses)."""
+    event_accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.event_accumulator",
+        reason="tensorboard is not installed (pip install tensorboard, or the test extra)")
+    acc = event_accumulator.EventAccumulator(str(log_dir), size_guidance={"scalars": 0,
+                                                                          "images": 0})
+    acc.Reload()
+    return acc
+
+
+def test_tensorboard_reads_our_scalars_and_images(tmp_path):
+    values = [0.75, 1e-3, float(np.float32(1 / 3)), -2.5]
+    with SummaryWriter(str(tmp_path)) as w:
+        for step, value in enumerate(values):
+            w.add_scalar("train loss", minitorch.tensor(value), step * 10, walltime=100.0 + step)
+        w.add_image("sample", np.full((3, 4, 5), 0.5, dtype=np.float32), global_step=7)
+    acc = _accumulate(tmp_path)
+    assert acc.Tags()["scalars"] == ["train loss"] and acc.Tags()["images"] == ["sample"]
+    read = [(e.wall_time, e.step, e.value) for e in acc.Scalars("train loss")]
+    assert read == [(100.0 + i, i * 10, np.float32(v)) for i, v in enumerate(values)]
+    (image,) = acc.Images("sample")
+    assert (image.step, image.height, image.width) == (7, 4, 5)
+    png = np.asarray(Image.open(io.BytesIO(image.encoded_image_string)))
+    assert png.shape == (4, 5, 3) and np.all(png == 127)
+
+
+def _run_cifar10_net(side, tmp_path):
+    """Run examples/ or reference/cifar10_net.py on fake data; return its log folder."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(root)] + [p for p in [os.environ.get("PYTHONPATH")] if p]), OMP_NUM_THREADS="1")
+    cwd = tmp_path / side
+    cwd.mkdir()
+    proc = subprocess.run([sys.executable, str(root / side / "cifar10_net.py"), "--data", "fake",
+                           "--epochs", "2", "--limit", "3"], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return cwd / "logs" / "my_module_log", proc.stdout
+
+
+def test_cifar10_net_logs_the_scalars_its_torch_twin_logs(tmp_path):
+    """The seed program logs train loss per step, test loss and accuracy per epoch."""
+    pytest.importorskip("tensorboard", reason="tensorboard is not installed")
+    pytest.importorskip("torch")
+    logged = {}
+    for side in ("examples", "reference"):
+        log_dir, stdout = _run_cifar10_net(side, tmp_path)
+        acc = _accumulate(log_dir)
+        logged[side] = {tag: [e.step for e in acc.Scalars(tag)]
+                        for tag in acc.Tags()["scalars"]}
+        # the accuracy in the file is the one the program printed
+        printed = [float(line.split()[-1]) for line in stdout.splitlines()
+                   if line.startswith("accuracy in test set")]
+        assert [e.value for e in acc.Scalars("test accuracy")] == \
+            pytest.approx(printed, abs=1e-4)
+    assert logged["examples"] == logged["reference"] == {
+        "train loss": [1, 2, 3, 4, 5, 6], "test loss": [1, 2], "test accuracy": [1, 2]}

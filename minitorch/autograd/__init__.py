@@ -46,7 +46,7 @@ def _roots(outputs, grad_outputs, create_graph):
         if g is None:
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._wrap(backend.get_xp(o.device).ones_like(o._data), o.device)
+            g = Tensor._wrap(backend.get_xp(o.device).ones_like(o._data))
         elif tuple(g.shape) != tuple(o.shape):
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                f"{g.shape} and output[{i}] has a shape of {o.shape}.")
@@ -57,15 +57,31 @@ def _roots(outputs, grad_outputs, create_graph):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Sum of d(tensors[i])/d(leaf) weighted by grad_tensors[i], added into every leaf's
-    `.grad` -- in one backward pass, so a node shared by several outputs runs once."""
-    if inputs is not None:
-        raise NotImplementedError("minitorch's autograd.backward does not support inputs=")
+    `.grad` -- in one backward pass, so a node shared by several outputs runs once.
+
+    With `inputs` (a Tensor or a sequence), the gradient goes only into those tensors'
+    `.grad` (leaves or not), and only the part of the graph leading to them runs.
+    """
     tensors = tuple(tensors) if isinstance(tensors, (tuple, list)) else (tensors,)
     if grad_tensors is not None and not isinstance(grad_tensors, (tuple, list)):
         grad_tensors = [grad_tensors]
+    targets = None if inputs is None else _backward_targets(inputs)
     roots, root_grads = _roots(tensors, grad_tensors, create_graph)
     retain_graph = create_graph if retain_graph is None else retain_graph
-    engine.run_backward(roots, root_grads, bool(retain_graph), create_graph=bool(create_graph))
+    engine.run_backward(roots, root_grads, bool(retain_graph), bool(create_graph), targets)
+
+
+def _backward_targets(inputs):
+    """backward's `inputs=` as the engine's targets, the inputs' nodes. As in torch, a
+    non-leaf input is made to retain its grad (from now on, also in later backwards)."""
+    inputs = (inputs,) if isinstance(inputs, tensor_module.Tensor) else tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for x in inputs:
+        if not x.requires_grad:  # torch's words: it calls retain_grad on each input
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        x.retain_grad()  # a no-op for a leaf
+    return {x.grad_fn if x.grad_fn is not None else x._accumulator() for x in inputs}
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -79,31 +95,47 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     outputs = tuple(outputs) if isinstance(outputs, (tuple, list)) else (outputs,)
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     roots, root_grads = _roots(outputs, grad_outputs, create_graph)
-    capture = {}
+    targets = set()
     for x in inputs:
         if not x.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        node = x.grad_fn if x.grad_fn is not None else x._accumulator()
-        capture[node] = (x._output_nr, None)
+        targets.add(x.grad_fn if x.grad_fn is not None else x._accumulator())
     retain_graph = create_graph if retain_graph is None else retain_graph
-    engine.run_backward(roots, root_grads, bool(retain_graph), capture=capture,
-                        create_graph=bool(create_graph))
+    captured = engine.run_backward(roots, root_grads, bool(retain_graph), bool(create_graph),
+                                   targets, capture=True)
     result = []
     for x in inputs:
-        node = x.grad_fn if x.grad_fn is not None else x._accumulator()
-        g = capture[node]
-        if isinstance(g, tuple):  # never reached
+        grads = captured.get(x.grad_fn if x.grad_fn is not None else x._accumulator())
+        g = None if grads is None else grads[x._output_nr]
+        if g is None:
             if not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
             result.append(None)
         else:
-            result.append(g if isinstance(g, Tensor) else Tensor._wrap(g, x.device))
+            result.append(g if isinstance(g, Tensor) else Tensor._wrap(g))
     return tuple(result)
 
 
-__all__ = ["Function", "Op", "Variable", "backward", "grad", "gradcheck", "gradgradcheck",
-           "GradcheckError", "functional", "graph", "detect_anomaly", "set_detect_anomaly",
-           "is_anomaly_enabled", "is_anomaly_check_nan_enabled",
-           "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+__all__ = [
+    "Function",
+    "GradcheckError",
+    "Op",
+    "Variable",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "functional",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "graph",
+    "inference_mode",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
+    "is_grad_enabled",
+    "no_grad",
+    "set_detect_anomaly",
+    "set_grad_enabled",
+]

@@ -18,6 +18,12 @@ def _probs_or_logits(probs, logits):
         raise ValueError("Either `probs` or `logits` must be specified, but not both.")
 
 
+def _enumerated(values, batch_shape, expand):
+    """values (n,) as (n, 1, ..., 1), expanded to (n,) + batch_shape if `expand`."""
+    values = values.view((-1,) + (1,) * len(batch_shape))
+    return values.expand((-1,) + tuple(batch_shape)) if expand else values
+
+
 class Bernoulli(Distribution):
     """Bernoulli(p):  log p(x) = x log p + (1 - x) log(1 - p), x in {0, 1}.
 
@@ -70,6 +76,11 @@ class Bernoulli(Distribution):
         shape = self._extended_shape(sample_shape)
         with minitorch.no_grad():
             return minitorch.bernoulli(self.probs.expand(shape))
+
+    def enumerate_support(self, expand=True):
+        """The values 0., 1., shape (2,) + batch_shape (with ones if not `expand`)."""
+        values = minitorch.arange(2, dtype=self._param.dtype, device=self._param.device)
+        return _enumerated(values, self._batch_shape, expand)
 
     def log_prob(self, value):
         if self._validate_args:
@@ -140,6 +151,11 @@ class Categorical(Distribution):
     @property
     def variance(self):
         return minitorch.full(self._extended_shape(), float("nan"), dtype=self.probs.dtype)
+
+    def enumerate_support(self, expand=True):
+        """The values 0, ..., K-1 (int64), shape (K,) + batch_shape (ones if not `expand`)."""
+        values = minitorch.arange(self._num_events, device=self._param.device)
+        return _enumerated(values, self._batch_shape, expand)
 
     def sample(self, sample_shape=Size()):
         sample_shape = Size(sample_shape)
@@ -215,6 +231,20 @@ class OneHotCategorical(Distribution):
     @property
     def variance(self):
         return self._categorical.probs * (1 - self._categorical.probs)
+
+    def expand(self, batch_shape, _instance=None):
+        new = type(self).__new__(type(self)) if _instance is None else _instance
+        new._categorical = self._categorical.expand(batch_shape)
+        Distribution.__init__(new, Size(batch_shape), self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    def enumerate_support(self, expand=True):
+        """The K one-hot vectors, shape (K,) + batch_shape + (K,) (ones if not `expand`)."""
+        n = self._event_shape[0]
+        values = minitorch.eye(n, dtype=self._param.dtype, device=self._param.device)
+        values = values.view((n,) + (1,) * len(self._batch_shape) + (n,))
+        return values.expand((n,) + tuple(self._batch_shape) + (n,)) if expand else values
 
     def sample(self, sample_shape=Size()):
         probs = self._categorical.probs

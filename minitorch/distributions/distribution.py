@@ -149,6 +149,22 @@ class Distribution:
         return self.entropy().exp()
 
     def expand(self, batch_shape, _instance=None):
+        """The same distribution over a larger batch: every parameter broadcast (a view, no
+        copy) to `batch_shape` + its own trailing (event) dims; torch's expand errors."""
+        batch_shape = Size(batch_shape)
+        new = type(self).__new__(type(self)) if _instance is None else _instance
+        new.__dict__.update(self.__dict__)
+        own = len(self._batch_shape)
+        for name, value in self.__dict__.items():
+            if name in self.arg_constraints and isinstance(value, Tensor):
+                new.__dict__[name] = value.expand(tuple(batch_shape) + tuple(value.shape[own:]))
+                if self.__dict__.get("_param") is value:  # the parameter that was given
+                    new._param = new.__dict__[name]
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    def enumerate_support(self, expand=True):
         raise NotImplementedError
 
     def _extended_shape(self, sample_shape=Size()):

@@ -1,7 +1,8 @@
 """The ops: every differentiable operation, its forward and backward side by side.
 
 This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...); they are
-`minitorch.add`, ... and the Tensor methods of the same name.
+`minitorch.add`, ... and the Tensor methods of the same name. Functions declared with
+`@public` (ops/registry.py; all of unary.py so far) arrive by the last line, not a list here.
 
   promotion.py   torch's type promotion; cast, to_device
   arithmetic.py  add sub mul div remainder pow lerp
@@ -27,7 +28,7 @@ This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...
 """
 # ruff: noqa: I001  (the names are grouped compactly by submodule, not one per line)
 from . import arithmetic, comparison, fill, indexing, minmax, promotion, reduce, shape, unary  # noqa: F401
-from . import view_ops  # noqa: F401
+from . import registry, view_ops  # noqa: F401
 from .arithmetic import (  # noqa: F401
     add, addcdiv, addcmul, div, divide, floor_divide, lerp, mul, pow, remainder, sub,
     true_divide,
@@ -52,10 +53,6 @@ from .shape import (  # noqa: F401
     unflatten, unsqueeze, view,
 )
 from .softmax import log_softmax, logsumexp, softmax  # noqa: F401
-from .unary import (  # noqa: F401
-    abs, ceil, cos, exp, floor, log, log1p, log2, neg, negative, reciprocal, relu, round,
-    rsqrt, sigmoid, sign, sin, sqrt, square, tanh,
-)
 from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noqa: F401
 from .diag import (  # noqa: F401
     block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
@@ -84,3 +81,6 @@ from .trig import (  # noqa: F401
 )
 
 subtract, multiply = sub, mul
+
+# every function declared with @public in the modules above (ops/registry.py)
+registry.export_functions(__name__)

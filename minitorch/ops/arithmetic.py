@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import backend, dtypes
 from ..autograd.function import Op
-from .promotion import _is_tensor, _scalar_as_array, cast, promote
+from .promotion import _is_tensor, _scalar_as_array, _wrap_int, cast, promote, type_name
 
 
 class Add(Op):
@@ -107,6 +107,10 @@ class RoundedDiv(Op):
         xp = backend.array_module(grad)
         return xp.zeros_like(grad), xp.zeros_like(grad)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b, mode):
+        return grad * 0, grad * 0
+
 
 class FloorDivide(RoundedDiv):
     """torch.floor_divide (and `//`): div(rounding_mode='floor') whose backward raises, as
@@ -115,6 +119,10 @@ class FloorDivide(RoundedDiv):
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b, mode):
+        FloorDivide.backward(ctx, grad)
 
 
 class Remainder(Op):
@@ -131,6 +139,17 @@ class Remainder(Op):
         a, b = ctx.saved_tensors
         xp = backend.array_module(grad)
         return grad, -grad * xp.floor_divide(a, b)
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        # floor division is piecewise constant: its derivative (0) is what gets recorded
+        if not ctx.needs_input_grad[1]:
+            return grad, None
+        a_, b_ = ctx.saved_tensors
+        xp = backend.array_module(a_ if hasattr(a_, "shape") else b_)
+        with backend.ignore_float_errors(xp):  # piecewise constant: no graph needed
+            quotient = xp.floor_divide(a_, b_)
+        return grad, -grad * type(grad)._wrap(xp.asarray(quotient))
 
 
 class Pow(Op):
@@ -216,8 +235,31 @@ class Lerp(Op):
 
 
 # ---- the tensor-level functions (minitorch.add, Tensor.add, ...) --------------------------------
+def _alpha(alpha, b, dt):
+    """torch's checks on add/sub's alpha against the result dtype `dt`, and alpha made as
+    "weak" as a Python number: it never changes the result dtype (np.float64(0.5) leaves
+    float32 float32), and in integer math it wraps like torch's casts (uint8: -1 is 255).
+    A Python-number `b` takes alpha in here, so `alpha * b` wraps too. -> (alpha, b)"""
+    if isinstance(alpha, bool) and dt is not dtypes.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    alpha = dtypes.as_python_scalar(alpha)  # np.bool_ is read as a float, as torch does
+    if not dt.is_floating_point and not isinstance(alpha, int):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a "
+                           "floating point number.")
+    if dt is dtypes.bool:
+        return bool(alpha), b  # bool math: any nonzero alpha is True
+    if alpha == 1:
+        return alpha, b
+    if not _is_tensor(b):
+        b, alpha = alpha * b, 1
+    if dt.np.kind in "iu":
+        return (_wrap_int(alpha, dt.np), b if _is_tensor(b) else _wrap_int(b, dt.np))
+    return alpha, b
+
+
 def add(input, other, *, alpha=1):
-    (a, b), _ = promote(input, other)
+    (a, b), dt = promote(input, other)
+    alpha, b = _alpha(alpha, b, dt)
     return Add.apply(a, b, alpha=alpha)
 
 
@@ -225,7 +267,8 @@ def _is_bool(x):
     return isinstance(x, bool) or (_is_tensor(x) and x.dtype is dtypes.bool)
 
 
-def sub(input, other, *, alpha=1):
+def check_sub_operands(input, other):
+    """torch's refusal of bool subtraction (checked first, in-place too). Returns other."""
     if _is_bool(input) and _is_bool(other):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
@@ -233,7 +276,13 @@ def sub(input, other, *, alpha=1):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
-    (a, b), _ = promote(input, other)
+    return other
+
+
+def sub(input, other, *, alpha=1):
+    check_sub_operands(input, other)
+    (a, b), dt = promote(input, other)
+    alpha, b = _alpha(alpha, b, dt)
     return Sub.apply(a, b, alpha=alpha)
 
 
@@ -294,14 +343,38 @@ def pow(input, exponent):
 
 
 def lerp(input, end, weight):
+    if not (_is_tensor(input) and _is_tensor(end)):  # only weight may be a number
+        raise TypeError(
+            "lerp() received an invalid combination of arguments - got ("
+            + ", ".join(type_name(v) for v in (input, end, weight)) + "), but expected one "
+            "of:\n * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n")
     (a, b, w), _ = promote(input, end, weight)
     return Lerp.apply(a, b, w)
 
 
+def _value_as_alpha(value, input, product):
+    """addcmul/addcdiv's value is cast to the result dtype (an int tensor truncates 0.5 to
+    0, True is 1), not refused like add's alpha."""
+    value = dtypes.as_python_scalar(value)
+    dt = dtypes.result_type(input, product)
+    return float(value) if dt.is_floating_point else int(value)
+
+
 def addcmul(input, tensor1, tensor2, *, value=1):
-    return add(input, mul(tensor1, tensor2), alpha=value)
+    product = mul(tensor1, tensor2)
+    return add(input, product, alpha=_value_as_alpha(value, input, product))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
-    return add(input, div(tensor1, tensor2), alpha=value)
+    if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
+            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+            "for float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    quotient = div(tensor1, tensor2)
+    return add(input, quotient, alpha=_value_as_alpha(value, input, quotient))
 

@@ -33,6 +33,10 @@ class Triangle(Op):
         xp = backend.array_module(grad)
         return (xp.where(ctx.mask, grad, xp.zeros((), dtype=grad.dtype)),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, diagonal, upper):
+        return (grad.where(type(grad)._wrap(ctx.mask), 0.0),)
+
 
 def _triangle(input, diagonal, upper):
     name = "triu" if upper else "tril"
@@ -80,6 +84,10 @@ class DiagEmbed(Op):
     def backward(ctx, grad):
         return (diagonal_view(grad, *ctx.args).copy(),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, offset, dim1, dim2):
+        return (DiagonalCopy.apply(grad, *ctx.args),)
+
 
 class DiagonalCopy(Op):
     """out = diagonal `offset` of dims (dim1, dim2) as a new array (the diagonal last);
@@ -91,6 +99,7 @@ class DiagonalCopy(Op):
         return diagonal_view(x, offset, dim1, dim2).copy()
 
     backward = staticmethod(Diagonal.backward)
+    backward_graph = staticmethod(Diagonal.backward_graph)
 
 
 def diag(input, diagonal=0):
@@ -153,6 +162,10 @@ class BlockDiag(Op):
     @staticmethod
     def backward(ctx, grad):
         return tuple(grad[r:r + shape[0], c:c + shape[1]] for r, c, shape in ctx.corners)
+
+    @staticmethod
+    def backward_graph(ctx, grad, *blocks):
+        return BlockDiag.backward(ctx, grad)  # slicing a Tensor is recorded too
 
 
 def block_diag(*tensors):

@@ -18,7 +18,8 @@ import string
 
 from .. import backend, dtypes
 from ..autograd.function import Op
-from .shape import expand
+from .indexing import GetItemBackward
+from .shape import expand, reshape
 
 LETTERS = string.ascii_letters  # the labels xp.einsum accepts: a-z then A-Z
 
@@ -206,17 +207,45 @@ class Einsum(Op):
             grads.append(g)
         return tuple(grads)
 
+    @staticmethod
+    def backward_graph(ctx, grad, *operands):
+        # backward's steps with Einsum itself on Tensors, so they are recorded
+        grads = []
+        for k, (own, x) in enumerate(zip(ctx.spelled, operands)):
+            if not ctx.needs_input_grad[k]:
+                grads.append(None)
+                continue
+            others = [(s, a) for j, (s, a) in enumerate(zip(ctx.spelled, operands)) if j != k]
+            unique = list(dict.fromkeys(own))
+            reachable = set(ctx.output).union(*(s for s, _ in others))
+            kept = [label for label in unique if label in reachable]
+            g = Einsum.apply(grad, *(a for _, a in others),
+                             spelled=[ctx.output] + [s for s, _ in others], output=kept)
+            size = dict(zip(own, x.shape))
+            g = reshape(g, tuple(size[label] if label in kept else 1 for label in unique))
+            g = expand(g, tuple(size[label] for label in unique))
+            if len(unique) < len(own):  # a repeated label: g goes onto that diagonal
+                index = _diagonal_index(backend.array_module(g._data), own, unique, x.shape)
+                g = GetItemBackward.apply(g, tuple(x.shape), index, False)
+            grads.append(g)
+        return tuple(grads)
 
-def _onto_diagonal(xp, g, own, unique, shape):
-    """out (shape, labels `own`) = zeros with out[i, i, j] = g[i, j] for own 'iij'."""
-    out = xp.zeros(shape, dtype=g.dtype)
+
+def _diagonal_index(xp, own, unique, shape):
+    """The index of out[i, i, j] (labels `own` = 'iij') in terms of g's dims (`unique`)."""
     index = []
     for label in own:
         axis = unique.index(label)
         open_shape = [1] * len(unique)
         open_shape[axis] = shape[own.index(label)]
         index.append(xp.arange(open_shape[axis]).reshape(open_shape))
-    out[tuple(index)] = g
+    return tuple(index)
+
+
+def _onto_diagonal(xp, g, own, unique, shape):
+    """out (shape, labels `own`) = zeros with out[i, i, j] = g[i, j] for own 'iij'."""
+    out = xp.zeros(shape, dtype=g.dtype)
+    out[_diagonal_index(xp, own, unique, shape)] = g
     return out
 
 

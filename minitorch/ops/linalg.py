@@ -62,6 +62,24 @@ class AddProduct(Op):
                 grad_b = grad_b[:, 0]
         return grad_input, grad_a, grad_b
 
+    @staticmethod
+    def backward_graph(ctx, grad, input, a, b, *args):
+        need_input, need_a, need_b = ctx.needs_input_grad[:3]
+        grad_input = grad_a = grad_b = None
+        if need_input:
+            grad_input = grad * ctx.beta if ctx.beta != 1 else grad
+        g = grad * ctx.alpha if ctx.alpha != 1 else grad
+        column = b.dim() == 1
+        if column:
+            g, b = g.unsqueeze(-1), b.unsqueeze(-1)
+        if need_a:
+            grad_a = matmul(g, b.transpose(-1, -2))
+        if need_b:
+            grad_b = matmul(a.transpose(-1, -2), g)
+            if column:
+                grad_b = grad_b.squeeze(-1)
+        return grad_input, grad_a, grad_b
+
 
 def _scalar_for(dtype, value):
     """torch truncates beta/alpha to an integer for integer tensors."""
@@ -308,6 +326,25 @@ class Cdist(Op):
             slope = xp.where((d == 0) | (diff == 0), 0, slope).astype(grad.dtype)
         g = grad[..., None] * slope
         return g.sum(axis=-2), -g.sum(axis=-3)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x1, x2, p):
+        return CdistBackward.apply(grad, x1, x2, ctx)
+
+
+class CdistBackward(Op):
+    """Cdist's gradient as a node of its own: like torch's `_cdist_backward`, it has no
+    derivative, so create_graph=True works and differentiating the result raises."""
+
+    @staticmethod
+    def forward(ctx, grad, x1, x2, node):
+        return Cdist.backward(node, grad)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("the derivative for '_cdist_backward' is not implemented.")
+
+    backward_graph = backward
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):

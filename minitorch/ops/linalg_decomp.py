@@ -32,6 +32,11 @@ class Inv(Op):
         out_t = _mT(out)
         return -xp.matmul(xp.matmul(out_t, grad), out_t)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a):
+        out_t = Inv.apply(a).mT
+        return -out_t.matmul(grad).matmul(out_t)
+
 
 class Det(Op):
     """d = det(A);  d/dA = g * d * A^-T.
@@ -55,6 +60,14 @@ class Det(Op):
         safe = xp.where(singular, xp.eye(a.shape[-1], dtype=a.dtype), a)
         return (grad * out)[..., None, None] * _mT(xp.linalg.inv(safe))
 
+    @staticmethod
+    def backward_graph(ctx, grad, a):
+        out = Det.apply(a)
+        xp = backend.array_module(a._data)
+        eye = a.new_tensor(xp.eye(a.shape[-1], dtype=a._data.dtype))
+        safe = eye.where((out == 0)[..., None, None], a)  # I where det(A) == 0, else A
+        return (grad * out)[..., None, None] * Inv.apply(safe).mT
+
 
 class Slogdet(Op):
     """(sign, log|det A|);  d/dA = g_logabsdet * A^-T. The sign has no gradient."""
@@ -72,6 +85,12 @@ class Slogdet(Op):
             return None
         xp = backend.array_module(grad_logabsdet)
         return grad_logabsdet[..., None, None] * _mT(xp.linalg.inv(a))
+
+    @staticmethod
+    def backward_graph(ctx, grad_sign, grad_logabsdet, a):
+        if grad_logabsdet is None:
+            return None
+        return grad_logabsdet[..., None, None] * Inv.apply(a).mT
 
 
 class Solve(Op):
@@ -96,6 +115,12 @@ class Solve(Op):
         a_t = _mT(a)
         grad_b = xp.linalg.solve(xp.broadcast_to(a_t, grad.shape[:-2] + a.shape[-2:]), grad)
         grad_a = -xp.matmul(grad_b, _mT(out)) if ctx.needs_input_grad[0] else None
+        return grad_a, grad_b if ctx.needs_input_grad[1] else None
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        grad_b = Solve.apply(a.mT, grad)
+        grad_a = -grad_b.matmul(Solve.apply(a, b).mT) if ctx.needs_input_grad[0] else None
         return grad_a, grad_b if ctx.needs_input_grad[1] else None
 
 
@@ -124,6 +149,13 @@ class Cholesky(Op):
         phi = 0.5 * (t + _mT(xp.tril(t, -1)))
         left = xp.linalg.solve(lower_t, phi)  # L^-T Phi
         return _mT(xp.linalg.solve(lower_t, _mT(left)))  # (L^-T (L^-T Phi)^T)^T
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, upper):
+        lower_t = Cholesky.apply(a, False).mT
+        t = lower_t.matmul(grad.mT if upper else grad).tril()
+        phi = 0.5 * (t + t.tril(-1).mT)
+        return Solve.apply(lower_t, Solve.apply(lower_t, phi).mT).mT
 
 
 class Eigh(Op):
@@ -154,6 +186,20 @@ class Eigh(Op):
         inner[..., xp.arange(n), xp.arange(n)] = 0 if grad_w is None else grad_w
         return xp.matmul(xp.matmul(v, inner), _mT(v))
 
+    @staticmethod
+    def backward_graph(ctx, grad_w, grad_v, a, uplo):
+        w, v = Eigh.apply(a, uplo)
+        xp = backend.array_module(a._data)
+        inner = 0 * v
+        if grad_v is not None:
+            vg = v.mT.matmul(grad_v)
+            # + I puts 1 on the gaps' zero diagonal, where skew(vg) is 0 anyway
+            eye = a.new_tensor(xp.eye(w.shape[-1], dtype=a._data.dtype))
+            inner = 0.5 * (vg - vg.mT) / (w[..., None, :] - w[..., :, None] + eye)
+        if grad_w is not None:
+            inner = inner + grad_w.diag_embed()
+        return v.matmul(inner).matmul(v.mT)
+
 
 class Cross(Op):
     """out = a x b along `axis`;  d/da = b x g,  d/db = g x a."""
@@ -172,6 +218,11 @@ class Cross(Op):
         grad_b = xp.cross(grad, a, axis=ctx.axis) if ctx.needs_input_grad[1] else None
         return grad_a, grad_b
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b, axis):
+        return (Cross.apply(b, grad, axis) if ctx.needs_input_grad[0] else None,
+                Cross.apply(grad, a, axis) if ctx.needs_input_grad[1] else None)
+
 
 class Svdvals(Op):
     """s = the singular values of A (..., m, n), descending;  d/dA = U diag(g) V^T with
@@ -187,6 +238,13 @@ class Svdvals(Op):
     def backward(ctx, grad):
         u, vh = ctx.saved_tensors
         return backend.array_module(grad).matmul(u * grad[..., None, :], vh)
+
+    @staticmethod
+    def backward_graph(ctx, grad, a):
+        from .linalg_svd import SVD  # linalg_svd builds on this module
+
+        u, _, vh = SVD.apply(a, False)
+        return (u * grad[..., None, :]).matmul(vh)
 
 
 class QR(Op):
@@ -225,3 +283,22 @@ class QR(Op):
             grad_a = grad_a + grad_q
         # grad_a R^-T = (R^-1 grad_a^T)^T
         return _mT(xp.linalg.solve(r, _mT(grad_a)))
+
+    @staticmethod
+    def backward_graph(ctx, grad_q, grad_r, a, mode):
+        q, r = QR.apply(a, mode)
+        m, n = q.shape[-2], r.shape[-1]
+        if m < n or q.shape[-1] != n:
+            raise NotImplementedError("linalg.qr: the gradient is implemented for mode="
+                                      "'reduced' with m >= n only")
+        inner = 0 * r
+        if grad_r is not None:
+            inner = inner + grad_r.matmul(r.mT)
+        if grad_q is not None:
+            inner = inner - q.mT.matmul(grad_q)
+        inner = inner.triu()
+        sym = inner + inner.mT - inner.diagonal(dim1=-2, dim2=-1).diag_embed()
+        grad_a = q.matmul(sym)
+        if grad_q is not None:
+            grad_a = grad_a + grad_q
+        return Solve.apply(r, grad_a.mT).mT

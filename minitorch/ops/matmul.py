@@ -167,7 +167,8 @@ def bmm(input, mat2):
     return matmul(input, mat2)
 
 
-def dot(input, other):
+def dot(input, tensor):
+    other = tensor  # torch's keyword is `tensor`
     if input.dim() != 1 or other.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D "
                            "tensors")

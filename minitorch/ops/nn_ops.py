@@ -13,7 +13,7 @@ from .. import backend
 from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .error_function import erf  # the exact GELU needs it: erf(xp, x)
-from .indexing import scatter_add_into
+from .indexing import moved_grad_graph, scatter_add_into
 from .unary import _sigmoid
 
 
@@ -98,6 +98,19 @@ class Elu(Op):
                 "is not supported. This is caused by calling in-place forward function with "
                 "a negative slope, please call out-of-place version instead.")
         return (xp.where(ref > 0, grad * scale, grad * ((ref + alpha * scale) * input_scale)),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        alpha, scale, input_scale = ctx.alpha, ctx.scale, ctx.input_scale
+        if ctx.from_out:  # in place: only the output is left (torch's is_result formula)
+            Elu.backward(ctx, grad._data)  # raises torch's error for alpha < 0
+            out = ctx.output_tensor(ctx.saved_tensors[0])
+            # out < 0 strictly: at out = 0 torch's second derivative is 0
+            slope = (out.where(out < 0, 0.0) + alpha * scale) * input_scale
+            return ((grad * scale).where(out > 0, grad * slope),)
+        # clamp: exp of the x > 0 branch, unused, must not overflow (0 * inf = NaN)
+        slope = (x.clamp(max=0) * input_scale).exp() * (alpha * scale * input_scale)
+        return ((grad * scale).where(x > 0, grad * slope),)
 
 
 class Gelu(Op):
@@ -293,6 +306,17 @@ class Embedding(Op):
         if ctx.padding_idx is not None:
             grad_w[ctx.padding_idx] = 0
         return None, grad_w
+
+    @staticmethod
+    def backward_graph(ctx, grad, indices, weight, padding_idx):
+        (index,) = ctx.saved_tensors
+
+        def move(w):  # the rows read, with the padding row's left out (numbered 0)
+            rows = w[index]
+            if ctx.padding_idx is not None:
+                rows[index == ctx.padding_idx] = 0
+            return rows
+        return None, moved_grad_graph(grad, ctx.weight_shape, move)
 
 
 class MaskScale(Op):

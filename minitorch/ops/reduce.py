@@ -111,6 +111,27 @@ class Prod(Op):
         g = grad if ctx.keepdim else xp.expand_dims(grad, axis)
         return (g * xp.moveaxis(others, -1, axis),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis, keepdim):
+        (x_,) = ctx.saved_tensors
+        xp = backend.array_module(x_)
+        axis = ctx.axis
+        if x_.ndim == 0:  # out = x (torch returns grad as it is)
+            return (grad,)
+        g = grad if axis is None or ctx.keepdim else grad.unsqueeze(axis)
+        if not (x_ == 0).any():  # torch's result / x: the product of the others
+            out = ctx.output_tensor(x_.prod(axis=axis, keepdims=ctx.keepdim))
+            if axis is not None and not ctx.keepdim:
+                out = out.unsqueeze(axis)
+            return (g * (out / x),)
+        # With zeros, no division: row k of `rows` is x with x_k replaced by 1, and its
+        # product is that of the others (n x n per row: only with zeros and create_graph)
+        xs = x.reshape(-1) if axis is None else x.movedim(axis, -1)
+        n = xs.shape[-1]
+        keep = tensor_module.Tensor._wrap(~xp.eye(n, dtype=bool))
+        others = Prod.apply(xs.unsqueeze(-2).where(keep, 1.0), -1, False)
+        return (g * (others.reshape(x.shape) if axis is None else others.movedim(-1, axis)),)
+
 
 class Var(Op):
     """out = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction).

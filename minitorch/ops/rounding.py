@@ -6,14 +6,22 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from .arithmetic import _check_integer_division
 from .promotion import _is_tensor, promote
-from .unary import _unary, _zero_grad
+from .unary import _unary, _zero_grad, _zero_graph
 from .unary import sign as _sign
+
+
+def _constant(array):
+    """An array as a Tensor outside the graph (a mask or ratio, for a `backward_graph`)."""
+    from ..tensor import Tensor
+
+    return Tensor._wrap(array)
 
 # grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
 Trunc = _unary("Trunc", lambda xp, x: xp.trunc(x), _zero_grad,
-               "out = x rounded toward zero;  gradient 0", None)
+               "out = x rounded toward zero;  gradient 0", None, graph=_zero_graph)
 Frac = _unary("Frac", lambda xp, x: x - xp.trunc(x), lambda xp, _, g: g,
-              "out = x - trunc(x), with the sign of x;  d/dx = 1", None)
+              "out = x - trunc(x), with the sign of x;  d/dx = 1", None,
+              graph=lambda x, g: g)
 
 
 def trunc(input):
@@ -56,6 +64,16 @@ class Fmod(Op):
         with backend.ignore_float_errors(xp):
             return grad, -grad * xp.trunc(a / b)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        if not ctx.needs_input_grad[1]:
+            return grad, None
+        a_, b_ = ctx.saved_tensors
+        xp = backend.array_module(a_)
+        with backend.ignore_float_errors(xp):  # trunc(a/b) is piecewise constant: no graph
+            quotient = xp.trunc(a_ / b_)
+        return grad, -grad * _constant(quotient)
+
 
 def fmod(input, other):
     if not _is_tensor(input):
@@ -85,6 +103,13 @@ class Copysign(Op):
             ratio = xp.where(a == 0, 0, out / a).astype(grad.dtype, copy=False)
         return grad * ratio, xp.zeros_like(grad)
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        # torch's formula, result / a (0 where a == 0), differentiated as written: its
+        # derivative is 0, and NaN at a == 0 (0/0), as in torch
+        out = ctx.output_tensor(ctx.saved_tensors[1])
+        return grad * (out / a).where(a != 0, 0.0), grad * 0
+
 
 def copysign(input, other):
     if not _is_tensor(input):
@@ -106,6 +131,10 @@ class Heaviside(Op):
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, values):
+        Heaviside.backward(ctx, grad)
 
 
 def heaviside(input, values):
@@ -134,6 +163,10 @@ class NanToNum(Op):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return (grad * backend.array_module(x).isfinite(x),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, nan, posinf, neginf):
+        return (grad.where(x.isfinite(), 0.0),)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):

@@ -10,7 +10,7 @@ from .. import backend, dtypes, return_types
 from ..autograd.function import Op
 from .promotion import cast
 from .shape import normalize_dim
-from .sorting import scatter_along_axis
+from .sorting import scatter_along_axis, scatter_along_axis_graph
 
 
 def inclusive_scan(op, x, axis):
@@ -74,6 +74,26 @@ class Cumprod(Op):
         at_zero = prefix * tail.sum(axis=axis, keepdims=True)
         return (xp.where(pos == first_zero, at_zero, grad_x).astype(grad.dtype, copy=False),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis):
+        x_, out = ctx.saved_tensors
+        xp = backend.array_module(x_)
+        axis, n = ctx.axis, x_.shape[ctx.axis]
+        if n == 1:  # out = x (torch returns grad as it is)
+            return (grad,)
+        if not (x_ == 0).any():  # the formula with the division, as in backward
+            total = (grad * ctx.output_tensor(out)).flip((axis,)).cumsum(axis).flip((axis,))
+            return (total / x,)
+        # With zeros, no division: row k of `others` is x with x_k replaced by 1, so its
+        # running product at i is prod_{j<=i, j!=k} x_j, which counts for i >= k.
+        # (n x n per row: only with zeros and create_graph=True)
+        Tensor = type(grad)
+        others = x.movedim(axis, -1).unsqueeze(-2).where(Tensor._wrap(~xp.eye(n, dtype=bool)),
+                                                         1.0)
+        later = Tensor._wrap(xp.triu(xp.ones((n, n), dtype=bool)))  # [k, i]: i >= k
+        terms = (others.cumprod(-1) * grad.movedim(axis, -1).unsqueeze(-2)).where(later, 0.0)
+        return (terms.sum(-1).movedim(-1, axis),)
+
 
 class CumMaxMin(Op):
     """Running max (or min) and the index it came from. A later equal value takes over the
@@ -99,6 +119,11 @@ class CumMaxMin(Op):
     def backward(ctx, grad, _grad_indices=None):
         (indices,) = ctx.saved_tensors
         return (scatter_along_axis(indices.shape, ctx.axis, indices, grad),)
+
+    @staticmethod
+    def backward_graph(ctx, grad, grad_indices, x, axis, largest):
+        (indices,) = ctx.saved_tensors
+        return (scatter_along_axis_graph(indices.shape, ctx.axis, indices, grad),)
 
 
 class LogCumSumExp(Op):
@@ -132,6 +157,20 @@ class LogCumSumExp(Op):
             log_abs = xp.log(xp.abs(grad))
             parts = [xp.exp(reverse_logcumsumexp(xp.where(keep, log_abs, lowest) - out) + x)
                      for keep in (grad > 0, grad < 0)]
+        return (parts[0] - parts[1],)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, axis):
+        # backward's log-space formula on Tensors (torch differentiates the same one)
+        out = ctx.output_tensor(ctx.saved_tensors[1])
+        axis = ctx.axis
+        lowest = float(backend.array_module(out._data).finfo(out._data.dtype).min)
+        parts = []
+        for keep in (grad > 0, grad < 0):
+            # log|grad| only where kept: a log(0) = -inf would make NaN gradients
+            log_abs = grad.abs().where(keep, 1.0).log().where(keep, lowest)
+            shifted = (log_abs - out).flip((axis,))
+            parts.append((LogCumSumExp.apply(shifted, axis).flip((axis,)) + x).exp())
         return (parts[0] - parts[1],)
 
 

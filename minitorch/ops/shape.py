@@ -229,7 +229,9 @@ def transpose(input, dim0, dim1):
     return Permute.apply(input, tuple(axes))
 
 
-swapaxes = transpose
+def swapaxes(input, axis0, axis1):
+    """transpose under NumPy's name, with torch's argument names for it."""
+    return transpose(input, axis0, axis1)
 
 
 def t(input):
@@ -281,8 +283,8 @@ def expand(input, *sizes):
     return input if target == shape else Expand.apply(input, target)
 
 
-def broadcast_to(input, shape):
-    return expand(input, shape)
+def broadcast_to(input, size):
+    return expand(input, size)
 
 
 class Repeat(Op):

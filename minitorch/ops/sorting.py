@@ -31,6 +31,18 @@ def stable_argsort(x, axis, descending=False):
     return n - 1 - xp.flip(xp.argsort(xp.flip(x, axis), axis=axis, **kind), axis)
 
 
+def scatter_along_axis_graph(shape, axis, index, grad):
+    """scatter_along_axis on a Tensor `grad`, recorded (for a `backward_graph`): the same
+    scatter-add as GetItemBackward, whose own derivative gathers at `index` again."""
+    from .indexing import GetItemBackward
+
+    xp = backend.array_module(index)
+    nd = index.ndim
+    coords = [xp.arange(n).reshape((n,) + (1,) * (nd - d - 1)) for d, n in enumerate(index.shape)]
+    coords[axis] = index
+    return GetItemBackward.apply(grad, shape, tuple(coords), False)
+
+
 def scatter_along_axis(shape, axis, index, values):
     """A zero array of `shape` with values[..., i, ...] added at [..., index[..., i, ...], ...]
     along `axis` (torch's zeros.scatter_add_(dim, index, values)); repeated indices add."""
@@ -87,6 +99,14 @@ class SortedSelect(Op):
         g = grad if grad.ndim == idx.ndim else xp.expand_dims(grad, ctx.axis)  # keepdim=False
         return (scatter_along_axis(ctx.shape, ctx.axis, idx, g),)
 
+    @staticmethod
+    def backward_graph(ctx, grad, grad_indices, x, *args):
+        (idx,) = ctx.saved_tensors
+        if not ctx.shape:
+            return (grad,)
+        g = grad if grad.dim() == idx.ndim else grad.unsqueeze(ctx.axis)
+        return (scatter_along_axis_graph(ctx.shape, ctx.axis, idx, g),)
+
 
 class MedianAll(Op):
     """The lower median of all elements;  d/dx: split evenly over the elements equal to it
@@ -114,6 +134,15 @@ class MedianAll(Op):
         if x.size == 0:
             return (xp.zeros_like(x),)
         return (mask * grad / int(mask.sum()),)  # int: a NumPy int64 would promote float32
+
+    @staticmethod
+    def backward_graph(ctx, grad, x):
+        x_, out = ctx.saved_tensors
+        xp = backend.array_module(x_)
+        mask = xp.isnan(x_) if xp.isnan(out) else x_ == out
+        # torch's zeros.masked_fill_(mask, grad / count): for an empty x, count = 0 and
+        # the derivative with respect to grad is 0/0 = NaN, as in torch
+        return ((grad / int(mask.sum())).where(type(grad)._wrap(mask), 0.0),)
 
 
 # ---- tensor-level functions -----------------------------------------------------------------

@@ -73,6 +73,13 @@ class Xlogy(Op):
             grad_y = grad * x / y
         return grad_x.astype(grad.dtype, copy=False), grad_y
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, y):
+        Tensor = type(grad)
+        x, y = (v if isinstance(v, Tensor) else Tensor._wrap(v) for v in (x, y))
+        grad_x = Xlogy.apply(grad, y).where(~((x == 0) & (y <= 0)), 0.0)
+        return grad_x, grad * x / y
+
 
 def xlogy(input, other):
     (x, y), _ = promote(input, other, to_float=True)
@@ -109,6 +116,12 @@ class LogAddExp(Op):
         power = xp.exp2 if ctx.base == 2 else xp.exp
         with backend.ignore_float_errors(xp):
             return grad / (1 + power(b - a)), grad / (1 + power(a - b))
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b, base):
+        if base == 2:
+            return grad / (1 + 2 ** (b - a)), grad / (1 + 2 ** (a - b))
+        return grad / (1 + (b - a).exp()), grad / (1 + (a - b).exp())
 
 
 def _logaddexp(name, base):

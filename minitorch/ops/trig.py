@@ -30,6 +30,12 @@ class NoInplaceGrad(Unary):
                                       f"{cls.__name__.lower()}' is not implemented.")
         return super().backward(ctx, grad)
 
+    @classmethod
+    def backward_graph(cls, ctx, grad, x):
+        if getattr(ctx, "in_place", False):
+            cls.backward(ctx, grad._data)  # raises torch's in-place error
+        return (cls.graph(x, grad),)
+
 
 # grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
 Tan = _unary("Tan", lambda xp, x: xp.tan(x), lambda xp, y, g: g * (1 + y * y),
@@ -52,11 +58,14 @@ Cosh = _unary("Cosh", lambda xp, x: xp.cosh(x), lambda xp, x, g: g * xp.sinh(x),
               graph=lambda x, g: g * x.sinh())
 Asinh = _unary("Asinh", lambda xp, x: xp.arcsinh(x), lambda xp, x, g: g / xp.sqrt(x * x + 1),
                "out = asinh x;  d/dx = 1/sqrt(x**2 + 1)", "x", NoInplaceGrad)
+Asinh.graph = staticmethod(lambda x, g: g * (x * x + 1).rsqrt())
 # torch writes (x**2 - 1).rsqrt(), not ((x-1)(x+1)).rsqrt(): the same rounding near 1
 Acosh = _unary("Acosh", lambda xp, x: xp.arccosh(x), lambda xp, x, g: g / xp.sqrt(x * x - 1),
                "out = acosh x;  d/dx = 1/sqrt(x**2 - 1)", "x", NoInplaceGrad)
+Acosh.graph = staticmethod(lambda x, g: g * (x * x - 1).rsqrt())
 Atanh = _unary("Atanh", lambda xp, x: xp.arctanh(x), lambda xp, x, g: g / (1 - x * x),
                "out = atanh x;  d/dx = 1/(1 - x**2)", "x", NoInplaceGrad)
+Atanh.graph = staticmethod(lambda x, g: g / (1 - x * x))
 _DEG = math.pi / 180
 Deg2rad = _unary("Deg2rad", lambda xp, x: x * _DEG, lambda xp, _, g: g * _DEG,
                  "out = x * pi/180", None,
@@ -91,6 +100,12 @@ class Atan2(Op):
         scale = xp.where(xp.isinf(scale), 0, scale).astype(scale.dtype, copy=False)
         return grad * b * scale, grad * -a * scale
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        squares = a * a + b * b
+        scale = squares.reciprocal().where(squares != 0, 0.0)  # 0 at the origin, as above
+        return grad * b * scale, grad * -a * scale
+
 
 class Hypot(Op):
     """out = sqrt(a**2 + b**2) without overflow;  d/da = a / out,  d/db = b / out
@@ -107,6 +122,11 @@ class Hypot(Op):
         a, b, out = ctx.saved_tensors
         with backend.ignore_float_errors(backend.array_module(grad)):
             return grad * a / out, grad * b / out
+
+    @staticmethod
+    def backward_graph(ctx, grad, a, b):
+        out = ctx.output_tensor(ctx.saved_tensors[2])  # torch's formula uses `result` too
+        return grad * a / out, grad * b / out
 
 
 def require_tensor(name, value, argname, position):

@@ -1,15 +1,28 @@
-"""Unary math x -> f(x): exp, log, sqrt, trig, rounding, and the activations relu,
-sigmoid and tanh (the other activations are in nn_ops.py)."""
+"""Unary math x -> f(x): exp, log, sqrt, sin, cos, rounding, abs, and the activations relu,
+sigmoid and tanh (the other activations are in nn_ops.py; more math in trig.py, special.py
+and rounding.py).
+
+Each op is a class named as torch's graph node (`Exp` shows as `ExpBackward0`) holding its
+forward `fn`, its derivative `grad_fn` and, for higher derivatives, `backward_graph`; the
+public function under it carries `@public`, which makes it minitorch.exp and Tensor.exp
+(ops/registry.py; docs/adding_an_op.md walks through adding one).
+"""
 from __future__ import annotations
 
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import cast
+from .registry import public
 
 
 class Unary(Op):
-    """Base for x -> f(x): subclasses give `fn(xp, x)`, `grad_fn(xp, saved, grad)` and
-    `saves`, what backward needs: "x" (the input), "out" or None (nothing).
+    """Base for x -> f(x). A subclass gives
+
+    - `fn(xp, x)`: the forward on an array (xp is numpy or cupy);
+    - `saves`: what backward needs, "x" (the input), "out" (the output) or None;
+    - `grad_fn(xp, saved, grad)`: grad * f'(x), from the saved array;
+    - `backward_graph(ctx, grad, x)`: the same derivative with Tensor ops on the input x,
+      which the engine records under create_graph=True (a second derivative).
 
     Ops whose derivative is a function of the output (exp, sqrt, tanh, sigmoid, relu)
     save only the output, as torch does: changing the input in place afterwards is then
@@ -32,8 +45,8 @@ class Unary(Op):
 
 
 def _unary(name, fn, grad_fn, doc, saves, base=Unary, graph=None):
-    """`graph(x, g)`, when given, is grad_fn again on Tensors: the formula create_graph=True
-    records (it may recompute the output from x; it runs only for higher derivatives)."""
+    """The older, compact way to write a Unary (trig.py, special.py and rounding.py still
+    use it): `graph(x, g)` is the `backward_graph` formula."""
     body = {"fn": staticmethod(fn), "grad_fn": staticmethod(grad_fn), "saves": saves,
             "__doc__": doc}
     if graph is not None:
@@ -49,53 +62,137 @@ def _zero_graph(x, g):
     return g * 0
 
 
-# grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
-Neg = _unary("Neg", lambda xp, x: -x, lambda xp, _, g: -g, "out = -x", None,
-             graph=lambda x, g: -g)
-Exp = _unary("Exp", lambda xp, x: xp.exp(x), lambda xp, y, g: g * y,
-             "out = e**x;  d/dx = out (the saved output is reused)", "out",
-             graph=lambda x, g: g * x.exp())
-Log = _unary("Log", lambda xp, x: xp.log(x), lambda xp, x, g: g / x,
-             "out = ln x;  d/dx = 1/x", "x",
-             graph=lambda x, g: g / x)
-Log2 = _unary("Log2", lambda xp, x: xp.log2(x), lambda xp, x, g: g / (x * 0.6931471805599453),
-              "out = log2 x;  d/dx = 1/(x ln 2)", "x",
-              graph=lambda x, g: g / (x * 0.6931471805599453))
-Log1p = _unary("Log1p", lambda xp, x: xp.log1p(x), lambda xp, x, g: g / (1 + x),
-               "out = ln(1 + x), accurate for small x;  d/dx = 1/(1+x)", "x",
-               graph=lambda x, g: g / (1 + x))
-Sqrt = _unary("Sqrt", lambda xp, x: xp.sqrt(x), lambda xp, y, g: g / (2 * y),
-              "out = sqrt(x);  d/dx = 1/(2 out)", "out",
-              graph=lambda x, g: g / (2 * x.sqrt()))
-Rsqrt = _unary("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), lambda xp, y, g: -0.5 * g * y * y * y,
-               "out = 1/sqrt(x);  d/dx = -out**3 / 2", "out",
-               graph=lambda x, g: -0.5 * g * x.rsqrt() ** 3)
-Square = _unary("Square", lambda xp, x: x * x, lambda xp, x, g: 2 * g * x, "out = x*x", "x",
-                graph=lambda x, g: 2 * g * x)
-Reciprocal = _unary("Reciprocal", lambda xp, x: 1 / x, lambda xp, y, g: -g * y * y,
-                    "out = 1/x;  d/dx = -out**2", "out",
-                    graph=lambda x, g: -g / (x * x))
-# NOTE: torch defines abs'(0) = 0 (the sign function), so the gradient at 0 vanishes.
-Abs = _unary("Abs", lambda xp, x: xp.abs(x), lambda xp, x, g: g * xp.sign(x),
-             "out = |x|;  d/dx = sign(x), 0 at 0", "x",
-             graph=lambda x, g: g * x.sign())
-Sign = _unary("Sign", lambda xp, x: xp.sign(x), _zero_grad,
-              "out = sign(x);  gradient 0 everywhere", None,
-              graph=_zero_graph)
-Floor = _unary("Floor", lambda xp, x: xp.floor(x), _zero_grad, "out = floor(x)", None,
-               graph=_zero_graph)
-Ceil = _unary("Ceil", lambda xp, x: xp.ceil(x), _zero_grad, "out = ceil(x)", None,
-              graph=_zero_graph)
-# torch rounds half to even, like NumPy
-Round = _unary("Round", lambda xp, x: xp.round(x), _zero_grad, "out = round(x)", None,
-               graph=_zero_graph)
-Sin = _unary("Sin", lambda xp, x: xp.sin(x), lambda xp, x, g: g * xp.cos(x), "out = sin x", "x",
-             graph=lambda x, g: g * x.cos())
-Cos = _unary("Cos", lambda xp, x: xp.cos(x), lambda xp, x, g: -g * xp.sin(x), "out = cos x", "x",
-             graph=lambda x, g: -g * x.sin())
-Tanh = _unary("Tanh", lambda xp, x: xp.tanh(x), lambda xp, y, g: g * (1 - y * y),
-              "out = tanh x;  d/dx = 1 - out**2", "out",
-              graph=lambda x, g: g * (1 - x.tanh() ** 2))
+class PiecewiseConstant(Unary):
+    """Base for sign and the rounding ops: steps, so torch's gradient is 0 everywhere."""
+
+    saves = None
+    grad_fn = staticmethod(_zero_grad)
+    backward_graph = staticmethod(lambda ctx, g, x: g * 0)
+
+
+class Neg(Unary):
+    """out = -x;  d/dx = -1."""
+    saves = None
+    fn = staticmethod(lambda xp, x: -x)
+    grad_fn = staticmethod(lambda xp, _, g: -g)
+    backward_graph = staticmethod(lambda ctx, g, x: -g)
+
+
+class Exp(Unary):
+    """out = e**x;  d/dx = out (the saved output is reused)."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.exp(x))
+    grad_fn = staticmethod(lambda xp, out, g: g * out)
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.exp())
+
+
+class Log(Unary):
+    """out = ln x;  d/dx = 1/x."""
+    fn = staticmethod(lambda xp, x: xp.log(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / x)
+    backward_graph = staticmethod(lambda ctx, g, x: g / x)
+
+
+_LN2 = 0.6931471805599453
+
+
+class Log2(Unary):
+    """out = log2 x;  d/dx = 1/(x ln 2)."""
+    fn = staticmethod(lambda xp, x: xp.log2(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / (x * _LN2))
+    backward_graph = staticmethod(lambda ctx, g, x: g / (x * _LN2))
+
+
+class Log1P(Unary):  # torch's node is Log1PBackward0
+    """out = ln(1 + x), accurate for small x;  d/dx = 1/(1+x)."""
+    fn = staticmethod(lambda xp, x: xp.log1p(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / (1 + x))
+    backward_graph = staticmethod(lambda ctx, g, x: g / (1 + x))
+
+
+class Sqrt(Unary):
+    """out = sqrt(x);  d/dx = 1/(2 out)."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.sqrt(x))
+    grad_fn = staticmethod(lambda xp, out, g: g / (2 * out))
+    backward_graph = staticmethod(lambda ctx, g, x: g / (2 * x.sqrt()))
+
+
+class Rsqrt(Unary):
+    """out = 1/sqrt(x);  d/dx = -out**3 / 2."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: 1 / xp.sqrt(x))
+    grad_fn = staticmethod(lambda xp, out, g: -0.5 * g * out * out * out)
+    backward_graph = staticmethod(lambda ctx, g, x: -0.5 * g * x.rsqrt() ** 3)
+
+
+class Square(Unary):
+    """out = x*x;  d/dx = 2x."""
+    fn = staticmethod(lambda xp, x: x * x)
+    grad_fn = staticmethod(lambda xp, x, g: 2 * g * x)
+    backward_graph = staticmethod(lambda ctx, g, x: 2 * g * x)
+
+    @classmethod
+    def name(cls):
+        return "PowBackward0"  # torch computes square as pow(x, 2)
+
+
+class Reciprocal(Unary):
+    """out = 1/x;  d/dx = -out**2."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: 1 / x)
+    grad_fn = staticmethod(lambda xp, out, g: -g * out * out)
+    backward_graph = staticmethod(lambda ctx, g, x: -g / (x * x))
+
+
+class Abs(Unary):
+    """out = |x|;  d/dx = sign(x), 0 at 0."""
+    # NOTE: torch defines abs'(0) = 0 (the sign function), so the gradient at 0 vanishes.
+    fn = staticmethod(lambda xp, x: xp.abs(x))
+    grad_fn = staticmethod(lambda xp, x, g: g * xp.sign(x))
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.sign())
+
+
+class Sign(PiecewiseConstant):
+    """out = sign(x) (-1, 0 or 1);  gradient 0 everywhere."""
+    fn = staticmethod(lambda xp, x: xp.sign(x))
+
+
+class Floor(PiecewiseConstant):
+    """out = floor(x);  gradient 0 everywhere."""
+    fn = staticmethod(lambda xp, x: xp.floor(x))
+
+
+class Ceil(PiecewiseConstant):
+    """out = ceil(x);  gradient 0 everywhere."""
+    fn = staticmethod(lambda xp, x: xp.ceil(x))
+
+
+class Round(PiecewiseConstant):
+    """out = round(x), halves to even (torch and NumPy agree);  gradient 0 everywhere."""
+    fn = staticmethod(lambda xp, x: xp.round(x))
+
+
+class Sin(Unary):
+    """out = sin x;  d/dx = cos x."""
+    fn = staticmethod(lambda xp, x: xp.sin(x))
+    grad_fn = staticmethod(lambda xp, x, g: g * xp.cos(x))
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.cos())
+
+
+class Cos(Unary):
+    """out = cos x;  d/dx = -sin x."""
+    fn = staticmethod(lambda xp, x: xp.cos(x))
+    grad_fn = staticmethod(lambda xp, x, g: -g * xp.sin(x))
+    backward_graph = staticmethod(lambda ctx, g, x: -g * x.sin())
+
+
+class Tanh(Unary):
+    """out = tanh x;  d/dx = 1 - out**2."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.tanh(x))
+    grad_fn = staticmethod(lambda xp, out, g: g * (1 - out * out))
+    backward_graph = staticmethod(lambda ctx, g, x: g * (1 - x.tanh() ** 2))
 
 
 def _sigmoid(xp, x):
@@ -104,43 +201,155 @@ def _sigmoid(xp, x):
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-Sigmoid = _unary("Sigmoid", _sigmoid, lambda xp, y, g: g * y * (1 - y),
-                 "out = 1/(1+e**-x), computed stably;  d/dx = out (1 - out)", "out",
-                 graph=lambda x, g: g * x.sigmoid() * (1 - x.sigmoid()))
-# NOTE: relu'(0) = 0, as in torch; out > 0 exactly where x > 0, so the output suffices.
-Relu = _unary("Relu", lambda xp, x: xp.maximum(x, 0), lambda xp, y, g: g * (y > 0),
-              "out = max(x, 0);  d/dx = 1 where out > 0, else 0 (also at 0)", "out",
-              graph=lambda x, g: g * (x > 0))
+class Sigmoid(Unary):
+    """out = 1/(1+e**-x), computed stably;  d/dx = out (1 - out)."""
+    saves = "out"
+    fn = staticmethod(_sigmoid)
+    grad_fn = staticmethod(lambda xp, out, g: g * out * (1 - out))
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.sigmoid() * (1 - x.sigmoid()))
 
 
-# ---- the tensor-level functions (minitorch.exp, Tensor.exp, ...) ------------------------------
+class Relu(Unary):
+    """out = max(x, 0);  d/dx = 1 where out > 0, else 0 (also at 0)."""
+    # NOTE: relu'(0) = 0, as in torch; out > 0 exactly where x > 0, so the output suffices.
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.maximum(x, 0))
+    grad_fn = staticmethod(lambda xp, out, g: g * (out > 0))
+    backward_graph = staticmethod(lambda ctx, g, x: g * (x > 0))
+
+
+# ---- the public functions (minitorch.exp, Tensor.exp, Tensor.exp_ via @public) --------------
+def _float(input):
+    """Float math on integers: torch first casts them to the default float dtype."""
+    if not input.dtype.is_floating_point:
+        return cast(input, dtypes.get_default_dtype())
+    return input
+
+
 def _float_unary(op):
-    """Unary float math: integer inputs are first cast to the default float (torch)."""
+    """The older way to make a public function (trig.py, special.py still use it)."""
 
     def fn(input):
-        if not input.dtype.is_floating_point:
-            input = cast(input, dtypes.get_default_dtype())
-        return op.apply(input)
+        return op.apply(_float(input))
 
     fn.__name__ = op.__name__.lower()
     fn.__doc__ = op.__doc__
     return fn
 
 
-exp, log, log2, log1p = (_float_unary(o) for o in (Exp, Log, Log2, Log1p))
-sqrt, rsqrt, reciprocal = (_float_unary(o) for o in (Sqrt, Rsqrt, Reciprocal))
-sin, cos, tanh, sigmoid = (_float_unary(o) for o in (Sin, Cos, Tanh, Sigmoid))
+@public(method=True, inplace=True)
+def exp(input):
+    """e**x, elementwise (integers are first cast to the default float dtype)."""
+    return Exp.apply(_float(input))
 
 
-def _same_dtype_unary(op):
-    def fn(input):
-        return op.apply(input)
-
-    fn.__name__ = op.__name__.lower()
-    fn.__doc__ = op.__doc__
-    return fn
+@public(method=True)
+def log(input):
+    """Natural logarithm, elementwise (integers are first cast to the default float)."""
+    return Log.apply(_float(input))
 
 
-neg, abs, sign, square = (_same_dtype_unary(o) for o in (Neg, Abs, Sign, Square))
-floor, ceil, round, relu = (_same_dtype_unary(o) for o in (Floor, Ceil, Round, Relu))
+@public(method=True)
+def log2(input):
+    """Base-2 logarithm, elementwise (integers are first cast to the default float)."""
+    return Log2.apply(_float(input))
+
+
+@public(method=True)
+def log1p(input):
+    """ln(1 + x), accurate for small x (integers are first cast to the default float)."""
+    return Log1P.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def sqrt(input):
+    """Square root, elementwise (integers are first cast to the default float)."""
+    return Sqrt.apply(_float(input))
+
+
+@public(method=True)
+def rsqrt(input):
+    """1/sqrt(x), elementwise (integers are first cast to the default float)."""
+    return Rsqrt.apply(_float(input))
+
+
+@public(method=True)
+def reciprocal(input):
+    """1/x, elementwise (integers are first cast to the default float)."""
+    return Reciprocal.apply(_float(input))
+
+
+@public(method=True)
+def sin(input):
+    """Sine, elementwise (integers are first cast to the default float)."""
+    return Sin.apply(_float(input))
+
+
+@public(method=True)
+def cos(input):
+    """Cosine, elementwise (integers are first cast to the default float)."""
+    return Cos.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def tanh(input):
+    """Hyperbolic tangent, elementwise (integers are first cast to the default float)."""
+    return Tanh.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def sigmoid(input):
+    """1/(1 + e**-x), elementwise (integers are first cast to the default float)."""
+    return Sigmoid.apply(_float(input))
+
+
+# the ops below keep the input's dtype: integers stay integers, as in torch
+@public(method=True, inplace=True, aliases=("negative",))
+def neg(input):
+    """-x, elementwise."""
+    return Neg.apply(input)
+
+
+@public(method=True, inplace=True)
+def abs(input):
+    """|x|, elementwise."""
+    return Abs.apply(input)
+
+
+@public(method=True)
+def sign(input):
+    """-1, 0 or 1 by the sign of x."""
+    return Sign.apply(input)
+
+
+@public(method=True)
+def square(input):
+    """x * x, elementwise."""
+    return Square.apply(input)
+
+
+@public(method=True)
+def floor(input):
+    """The largest whole number <= x."""
+    return Floor.apply(input)
+
+
+@public(method=True)
+def ceil(input):
+    """The smallest whole number >= x."""
+    return Ceil.apply(input)
+
+
+@public(method=True)
+def round(input):
+    """x rounded to the nearest whole number, halves to even."""
+    return Round.apply(input)
+
+
+@public(method=True, inplace=True)
+def relu(input):
+    """max(x, 0), elementwise."""
+    return Relu.apply(input)
+
+
 negative = neg

@@ -13,7 +13,7 @@ import operator
 
 from .. import backend, dtypes
 from ..autograd.views import ViewOp
-from .indexing import GetItem
+from .indexing import GetItem, moved_grad_graph
 from .shape import Permute, Slice, normalize_dim
 
 
@@ -138,6 +138,10 @@ class Diagonal(ViewOp):
         diagonal_view(out, *ctx.args)[...] = grad  # each element is on the diagonal once
         return (out,)
 
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        return (moved_grad_graph(grad, ctx.shape, lambda a: diagonal_view(a, *ctx.args)),)
+
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     offset = int_arg(offset, "diagonal", "offset")
@@ -183,6 +187,10 @@ class Unfold(ViewOp):
         for k in range(ctx.args[1]):
             windows[..., k] += grad[..., k]
         return (out,)
+
+    @staticmethod
+    def backward_graph(ctx, grad, x, *args):
+        return (moved_grad_graph(grad, ctx.shape, lambda a: unfold_view(a, *ctx.args)),)
 
 
 def unfold(input, dimension, size, step):

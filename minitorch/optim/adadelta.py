@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from .. import backend
-from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor, _update_grad
+from .optimizer import Optimizer, _hyper, _update_grad, _zeros_state
 
 
 class Adadelta(Optimizer):
@@ -52,33 +51,26 @@ class Adadelta(Optimizer):
         for group in self.param_groups:
             group.setdefault("maximize", False)
 
-    def step(self, closure=None):
-        """Perform one Adadelta update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, rho = _hyper(group["lr"]), float(group["rho"])
-            eps, weight_decay = float(group["eps"]), float(group["weight_decay"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["square_avg"] = Tensor._wrap(xp.zeros_like(p._data))
-                    state["acc_delta"] = Tensor._wrap(xp.zeros_like(p._data))
-                _increment_step(state)
-                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
-                square_avg = state["square_avg"]._data
-                acc_delta = state["acc_delta"]._data
-                square_avg *= rho
-                square_avg += (1.0 - rho) * grad * grad
-                std = xp.sqrt(square_avg + eps)
-                delta = xp.sqrt(acc_delta + eps)
-                delta /= std
-                delta *= grad
-                acc_delta *= rho
-                acc_delta += (1.0 - rho) * delta * delta
-                p._data -= lr * delta
-                _bump_version(p)
-        return loss
+    def _group_hyper(self, group):
+        return dict(lr=_hyper(group["lr"]), rho=float(group["rho"]), eps=float(group["eps"]),
+                    weight_decay=float(group["weight_decay"]), maximize=group["maximize"])
+
+    def _init_state(self, p, state, group):
+        state["square_avg"] = _zeros_state(p)
+        state["acc_delta"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        rho, eps = hyper["rho"], hyper["eps"]
+        grad = _update_grad(p, maximize=hyper["maximize"], weight_decay=hyper["weight_decay"])
+        square_avg = state["square_avg"]._data
+        acc_delta = state["acc_delta"]._data
+        square_avg *= rho
+        square_avg += (1.0 - rho) * grad * grad
+        std = xp.sqrt(square_avg + eps)
+        delta = xp.sqrt(acc_delta + eps)
+        delta /= std
+        delta *= grad
+        acc_delta *= rho
+        acc_delta += (1.0 - rho) * delta * delta
+        p._data -= hyper["lr"] * delta

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor, _update_grad
+from .optimizer import Optimizer, _hyper, _update_grad
 
 
 class Adagrad(Optimizer):
@@ -52,14 +52,12 @@ class Adagrad(Optimizer):
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
                         fused=fused)
         super().__init__(params, defaults)
-        for group in self.param_groups:
+        for group in self.param_groups:  # as torch: the state exists before the first step
             for p in group["params"]:
-                self._init_state(group, p)
+                self.state[p] = self._state_for(p, group)
 
-    def _init_state(self, group, p):
+    def _init_state(self, p, state, group):
         xp = backend.array_module(p._data)
-        state = self.state[p]
-        state["step"] = _step_tensor(0.0)
         state["sum"] = Tensor._wrap(
             xp.full_like(p._data, float(group["initial_accumulator_value"])))
 
@@ -68,26 +66,17 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             group.setdefault("maximize", False)
 
-    def step(self, closure=None):
-        """Perform one Adagrad update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, lr_decay = _hyper(group["lr"]), float(group["lr_decay"])
-            eps, weight_decay = float(group["eps"]), float(group["weight_decay"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                if len(self.state[p]) == 0:  # a group added after construction
-                    self._init_state(group, p)
-                state = self.state[p]
-                step = _increment_step(state)
-                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
-                clr = lr / (1.0 + (step - 1.0) * lr_decay)
-                state_sum = state["sum"]._data
-                state_sum += grad * grad
-                std = xp.sqrt(state_sum)
-                std += eps
-                p._data += (-clr) * grad / std
-                _bump_version(p)
-        return loss
+    def _group_hyper(self, group):
+        return dict(lr=_hyper(group["lr"]), lr_decay=float(group["lr_decay"]),
+                    eps=float(group["eps"]), weight_decay=float(group["weight_decay"]),
+                    maximize=group["maximize"])
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        grad = _update_grad(p, maximize=hyper["maximize"], weight_decay=hyper["weight_decay"])
+        clr = hyper["lr"] / (1.0 + (step - 1.0) * hyper["lr_decay"])
+        state_sum = state["sum"]._data
+        state_sum += grad * grad
+        std = xp.sqrt(state_sum)
+        std += hyper["eps"]
+        p._data += (-clr) * grad / std

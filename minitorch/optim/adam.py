@@ -7,12 +7,9 @@ from .. import backend
 from .optimizer import (
     Optimizer,
     _apply_weight_decay,
-    _bump_version,
     _check_adam_args,
     _hyper,
-    _increment_step,
     _lerp_,
-    _step_tensor,
     _zeros_state,
 )
 
@@ -65,31 +62,26 @@ class Adam(Optimizer):
             group.setdefault("maximize", False)
             group.setdefault("decoupled_weight_decay", False)
 
-    def step(self, closure=None):
-        """Perform one Adam update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (_hyper(b) for b in group["betas"])
-            hyper = dict(lr=_hyper(group["lr"]), beta1=beta1, beta2=beta2,
-                         eps=float(group["eps"]), weight_decay=float(group["weight_decay"]),
-                         decoupled=bool(group["decoupled_weight_decay"]),
-                         maximize=bool(group["maximize"]))
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["exp_avg"] = _zeros_state(p)
-                    state["exp_avg_sq"] = _zeros_state(p)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = _zeros_state(p)
-                step = _increment_step(state)
-                max_sq = state["max_exp_avg_sq"]._data if group["amsgrad"] else None
-                adam_update(p._data, p.grad._data, state["exp_avg"]._data,
-                            state["exp_avg_sq"]._data, max_sq, step=step, **hyper)
-                _bump_version(p)
-        return loss
+    def _group_hyper(self, group):
+        beta1, beta2 = (_hyper(b) for b in group["betas"])
+        return dict(lr=_hyper(group["lr"]), beta1=beta1, beta2=beta2,
+                    eps=float(group["eps"]), weight_decay=float(group["weight_decay"]),
+                    decoupled=bool(group["decoupled_weight_decay"]),
+                    maximize=bool(group["maximize"]), amsgrad=bool(group["amsgrad"]))
+
+    def _init_state(self, p, state, group):
+        state["exp_avg"] = _zeros_state(p)
+        state["exp_avg_sq"] = _zeros_state(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        max_sq = state["max_exp_avg_sq"]._data if hyper["amsgrad"] else None
+        adam_update(p._data, grad, state["exp_avg"]._data, state["exp_avg_sq"]._data,
+                    max_sq, step=step, lr=hyper["lr"], beta1=hyper["beta1"],
+                    beta2=hyper["beta2"], eps=hyper["eps"],
+                    weight_decay=hyper["weight_decay"], decoupled=hyper["decoupled"],
+                    maximize=hyper["maximize"])
 
 
 def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *, step, lr, beta1,

@@ -4,12 +4,9 @@ from __future__ import annotations
 from .. import backend
 from .optimizer import (
     Optimizer,
-    _bump_version,
     _check_adam_args,
     _hyper,
-    _increment_step,
     _lerp_,
-    _step_tensor,
     _update_grad,
     _zeros_state,
 )
@@ -57,29 +54,22 @@ class Adamax(Optimizer):
         for group in self.param_groups:
             group.setdefault("maximize", False)
 
-    def step(self, closure=None):
-        """Perform one Adamax update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (_hyper(b) for b in group["betas"])
-            lr, eps = _hyper(group["lr"]), float(group["eps"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["exp_avg"] = _zeros_state(p)
-                    state["exp_inf"] = _zeros_state(p)
-                step = _increment_step(state)
-                grad = _update_grad(p, maximize=group["maximize"],
-                                    weight_decay=float(group["weight_decay"]))
-                exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
-                _lerp_(exp_avg, grad, 1.0 - beta1)
-                exp_inf *= beta2
-                xp.maximum(exp_inf, xp.abs(grad) + eps, out=exp_inf)
-                clr = lr / (1.0 - beta1 ** step)
-                p._data += (-clr) * exp_avg / exp_inf
-                _bump_version(p)
-        return loss
+    def _group_hyper(self, group):
+        beta1, beta2 = (_hyper(b) for b in group["betas"])
+        return dict(lr=_hyper(group["lr"]), beta1=beta1, beta2=beta2, eps=float(group["eps"]),
+                    weight_decay=float(group["weight_decay"]), maximize=group["maximize"])
+
+    def _init_state(self, p, state, group):
+        state["exp_avg"] = _zeros_state(p)
+        state["exp_inf"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        beta1 = hyper["beta1"]
+        grad = _update_grad(p, maximize=hyper["maximize"], weight_decay=hyper["weight_decay"])
+        exp_avg, exp_inf = state["exp_avg"]._data, state["exp_inf"]._data
+        _lerp_(exp_avg, grad, 1.0 - beta1)
+        exp_inf *= hyper["beta2"]
+        xp.maximum(exp_inf, xp.abs(grad) + hyper["eps"], out=exp_inf)
+        clr = hyper["lr"] / (1.0 - beta1 ** step)
+        p._data += (-clr) * exp_avg / exp_inf

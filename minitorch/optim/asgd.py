@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .optimizer import (
     Optimizer,
-    _bump_version,
     _hyper,
-    _increment_step,
     _step_tensor,
     _update_grad,
     _zeros_state,
@@ -63,40 +61,33 @@ class ASGD(Optimizer):
                 if key in param_state and not hasattr(param_state[key], "_data"):
                     param_state[key] = _step_tensor(float(param_state[key]))
 
-    def step(self, closure=None):
-        """Perform one ASGD update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, lambd = _hyper(group["lr"]), float(group["lambd"])
-            alpha, t0 = float(group["alpha"]), float(group["t0"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["eta"] = _step_tensor(lr)
-                    state["mu"] = _step_tensor(1.0)
-                    state["ax"] = _zeros_state(p)
-                step = _increment_step(state)
-                grad = _update_grad(p, maximize=group["maximize"],
-                                    weight_decay=float(group["weight_decay"]))
-                # eta and mu live on the CPU, so reading them is no device sync
-                eta, mu = float(state["eta"]._data), float(state["mu"]._data)
-                p._data *= 1.0 - lambd * eta
-                p._data += (-eta) * grad
-                ax = state["ax"]._data
-                if mu != 1:
-                    ax += (p._data - ax) * mu
-                else:
-                    ax[...] = p._data
-                # torch builds the new values with torch.as_tensor (the default float
-                # dtype) before copying them in: float32 rounding even for float64 'eta'
-                state["eta"]._data[...] = _as_default_float(
-                    lr / ((1.0 + lambd * lr * step) ** alpha))
-                state["mu"]._data[...] = _as_default_float(1.0 / max(1.0, step - t0))
-                _bump_version(p)
-        return loss
+    def _group_hyper(self, group):
+        return dict(lr=_hyper(group["lr"]), lambd=float(group["lambd"]),
+                    alpha=float(group["alpha"]), t0=float(group["t0"]),
+                    weight_decay=float(group["weight_decay"]), maximize=group["maximize"])
+
+    def _init_state(self, p, state, group):
+        state["eta"] = _step_tensor(_hyper(group["lr"]))
+        state["mu"] = _step_tensor(1.0)
+        state["ax"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        lr, lambd = hyper["lr"], hyper["lambd"]
+        grad = _update_grad(p, maximize=hyper["maximize"], weight_decay=hyper["weight_decay"])
+        # eta and mu live on the CPU, so reading them is no device sync
+        eta, mu = float(state["eta"]._data), float(state["mu"]._data)
+        p._data *= 1.0 - lambd * eta
+        p._data += (-eta) * grad
+        ax = state["ax"]._data
+        if mu != 1:
+            ax += (p._data - ax) * mu
+        else:
+            ax[...] = p._data
+        # torch builds the new values with torch.as_tensor (the default float
+        # dtype) before copying them in: float32 rounding even for float64 'eta'
+        state["eta"]._data[...] = _as_default_float(
+            lr / ((1.0 + lambd * lr * step) ** hyper["alpha"]))
+        state["mu"]._data[...] = _as_default_float(1.0 / max(1.0, step - hyper["t0"]))
 
 
 def _as_default_float(value):

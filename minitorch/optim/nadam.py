@@ -5,10 +5,8 @@ from .. import backend
 from .optimizer import (
     Optimizer,
     _apply_weight_decay,
-    _bump_version,
     _check_adam_args,
     _hyper,
-    _increment_step,
     _lerp_,
     _step_tensor,
     _zeros_state,
@@ -71,43 +69,38 @@ class NAdam(Optimizer):
             if "mu_product" in param_state and not hasattr(param_state["mu_product"], "_data"):
                 param_state["mu_product"] = _step_tensor(float(param_state["mu_product"]))
 
-    def step(self, closure=None):
-        """Perform one NAdam update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (_hyper(b) for b in group["betas"])
-            lr, eps = _hyper(group["lr"]), float(group["eps"])
-            momentum_decay = float(group["momentum_decay"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["mu_product"] = _step_tensor(1.0)
-                    state["exp_avg"] = _zeros_state(p)
-                    state["exp_avg_sq"] = _zeros_state(p)
-                step = _increment_step(state)
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                grad = _apply_weight_decay(p._data, grad, lr=lr,
-                                           weight_decay=float(group["weight_decay"]),
-                                           decoupled=group["decoupled_weight_decay"])
-                mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
-                mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-                # 'mu_product' lives on the CPU, so reading it back is no device sync
-                mu_product = state["mu_product"]._data
-                mu_product *= mu
-                mu_product = float(mu_product)
-                mu_product_next = mu_product * mu_next
+    def _group_hyper(self, group):
+        beta1, beta2 = (_hyper(b) for b in group["betas"])
+        return dict(lr=_hyper(group["lr"]), beta1=beta1, beta2=beta2, eps=float(group["eps"]),
+                    momentum_decay=float(group["momentum_decay"]),
+                    weight_decay=float(group["weight_decay"]),
+                    decoupled=group["decoupled_weight_decay"], maximize=group["maximize"])
 
-                exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(exp_avg, grad, 1.0 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1.0 - beta2) * grad * grad
-                denom = xp.sqrt(exp_avg_sq / (1.0 - beta2 ** step))
-                denom += eps
-                p._data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
-                p._data += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom
-                _bump_version(p)
-        return loss
+    def _init_state(self, p, state, group):
+        state["mu_product"] = _step_tensor(1.0)
+        state["exp_avg"] = _zeros_state(p)
+        state["exp_avg_sq"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        lr, beta1, beta2 = hyper["lr"], hyper["beta1"], hyper["beta2"]
+        momentum_decay = hyper["momentum_decay"]
+        grad = -grad if hyper["maximize"] else grad
+        grad = _apply_weight_decay(p._data, grad, lr=lr, weight_decay=hyper["weight_decay"],
+                                   decoupled=hyper["decoupled"])
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+        # 'mu_product' lives on the CPU, so reading it back is no device sync
+        mu_product = state["mu_product"]._data
+        mu_product *= mu
+        mu_product = float(mu_product)
+        mu_product_next = mu_product * mu_next
+
+        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        _lerp_(exp_avg, grad, 1.0 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1.0 - beta2) * grad * grad
+        denom = xp.sqrt(exp_avg_sq / (1.0 - beta2 ** step))
+        denom += hyper["eps"]
+        p._data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * grad / denom
+        p._data += ((-lr * mu_next) / (1.0 - mu_product_next)) * exp_avg / denom

@@ -7,10 +7,13 @@ An optimizer holds
                 (momentum, running averages, 'step')
   defaults      the hyperparameters given to the constructor
 
-Subclasses implement `step()` by updating the raw arrays `p._data` in place from
-`p.grad._data` with `xp = backend.array_module(p._data)` operations, so one body runs on
-NumPy and CuPy and no autograd graph is recorded. Hyperparameters enter as Python floats,
-which keeps float32 parameters float32 (a NumPy float64 scalar would promote them).
+`Optimizer.step` is the loop every algorithm shares (skip parameters without a gradient,
+create the state on the first step, count steps); a subclass fills in `_init_state` and
+`_update`, which updates the raw array `p._data` in place from the gradient's array with
+`xp = backend.array_module(p._data)` operations, so one body runs on NumPy and CuPy and no
+autograd graph is recorded (LBFGS, which re-evaluates the closure, keeps its own step).
+Hyperparameters enter as Python floats, which keeps float32 parameters float32 (a NumPy
+float64 scalar would promote them).
 
 `state_dict()` uses torch's layout: 'state' is keyed by the integer index of each
 parameter in order of appearance across the groups, and each group's 'params' is a list
@@ -170,8 +173,55 @@ class Optimizer:
                     p.grad._data[...] = 0
                     p.grad._version[0] += 1
 
+    # ---- the update: one loop for every algorithm --------------------------------------
+    # Subclasses fill in three hooks (DeZero's update_one, torch's per-parameter loop):
+    #   _group_hyper(group)                 the group's hyperparameters as Python floats,
+    #                                       read once per group (floats keep float32 float32)
+    #   _init_state(p, state, group)        the buffers of a parameter's first step
+    #   _update(p, grad, state, hyper, step)  one parameter's update, in place on p._data
+    _counts_steps = True  # state['step'] first, as torch (SGD keeps no step count)
+
     def step(self, closure=None):
-        """Update the parameters once from their `.grad`; returns `closure()`'s loss if given."""
+        """Update the parameters once from their `.grad`; returns `closure()`'s loss if given.
+
+        Parameters whose grad is None are skipped (zero_grad sets them to None); the
+        state is created on a parameter's first step and 'step' counted before `_update`.
+        """
+        loss = self._evaluate_closure(closure)
+        # an inf or NaN gradient makes inf/NaN parameters silently in torch; NumPy would
+        # warn in the divisions and square roots of the update (the closure runs outside:
+        # the user's own NumPy code keeps its warnings)
+        with backend.ignore_float_errors(np):
+            for group in self.param_groups:
+                hyper = self._group_hyper(group)
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    state = self._state_for(p, group)
+                    step = _increment_step(state) if self._counts_steps else None
+                    self._update(p, p.grad._data, state, hyper, step)
+                    if state and p not in self.state:
+                        self.state[p] = state  # SGD without momentum keeps none, as torch
+                    _bump_version(p)
+        return loss
+
+    def _state_for(self, p, group):
+        """p's state dict, created (with 'step' = 0) on its first step."""
+        state = self.state.get(p)  # .get: the defaultdict must not grow empty entries
+        if not state:
+            state = {} if state is None else state
+            if self._counts_steps:
+                state["step"] = _step_tensor(0.0)
+            self._init_state(p, state, group)
+        return state
+
+    def _group_hyper(self, group):
+        return group
+
+    def _init_state(self, p, state, group):
+        pass
+
+    def _update(self, p, grad, state, hyper, step):
         raise NotImplementedError
 
     def _evaluate_closure(self, closure):

@@ -5,12 +5,9 @@ from .. import backend
 from .optimizer import (
     Optimizer,
     _apply_weight_decay,
-    _bump_version,
     _check_adam_args,
     _hyper,
-    _increment_step,
     _lerp_,
-    _step_tensor,
     _zeros_state,
 )
 
@@ -66,45 +63,39 @@ class RAdam(Optimizer):
             group.setdefault("maximize", False)
             group.setdefault("decoupled_weight_decay", False)
 
-    def step(self, closure=None):
-        """Perform one RAdam update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            beta1, beta2 = (_hyper(b) for b in group["betas"])
-            lr, eps = _hyper(group["lr"]), float(group["eps"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["exp_avg"] = _zeros_state(p)
-                    state["exp_avg_sq"] = _zeros_state(p)
-                step = _increment_step(state)
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                grad = _apply_weight_decay(p._data, grad, lr=lr,
-                                           weight_decay=float(group["weight_decay"]),
-                                           decoupled=group["decoupled_weight_decay"])
-                exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                _lerp_(exp_avg, grad, 1.0 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1.0 - beta2) * grad * grad
+    def _group_hyper(self, group):
+        beta1, beta2 = (_hyper(b) for b in group["betas"])
+        return dict(lr=_hyper(group["lr"]), beta1=beta1, beta2=beta2, eps=float(group["eps"]),
+                    weight_decay=float(group["weight_decay"]),
+                    decoupled=group["decoupled_weight_decay"], maximize=group["maximize"])
 
-                bias_correction1 = 1.0 - beta1 ** step
-                bias_correction2 = 1.0 - beta2 ** step
-                bias_corrected_exp_avg = exp_avg / bias_correction1
-                rho_inf = 2.0 / (1.0 - beta2) - 1.0
-                rho_t = rho_inf - 2.0 * step * (beta2 ** step) / bias_correction2
-                # rho_t is a Python float (the step lives on the CPU): no device sync here
-                if rho_t > 5.0:
-                    rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
-                            / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)) ** 0.5
-                    sqrt_sq = xp.sqrt(exp_avg_sq)
-                    sqrt_sq += eps
-                    adaptive_lr = bias_correction2 ** 0.5 / sqrt_sq
-                    p._data -= bias_corrected_exp_avg * lr * adaptive_lr * rect
-                else:
-                    p._data -= bias_corrected_exp_avg * lr
-                _bump_version(p)
-        return loss
+    def _init_state(self, p, state, group):
+        state["exp_avg"] = _zeros_state(p)
+        state["exp_avg_sq"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        lr, beta1, beta2 = hyper["lr"], hyper["beta1"], hyper["beta2"]
+        grad = -grad if hyper["maximize"] else grad
+        grad = _apply_weight_decay(p._data, grad, lr=lr, weight_decay=hyper["weight_decay"],
+                                   decoupled=hyper["decoupled"])
+        exp_avg, exp_avg_sq = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        _lerp_(exp_avg, grad, 1.0 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1.0 - beta2) * grad * grad
+
+        bias_correction1 = 1.0 - beta1 ** step
+        bias_correction2 = 1.0 - beta2 ** step
+        bias_corrected_exp_avg = exp_avg / bias_correction1
+        rho_inf = 2.0 / (1.0 - beta2) - 1.0
+        rho_t = rho_inf - 2.0 * step * (beta2 ** step) / bias_correction2
+        # rho_t is a Python float (the step lives on the CPU): no device sync here
+        if rho_t > 5.0:
+            rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)) ** 0.5
+            sqrt_sq = xp.sqrt(exp_avg_sq)
+            sqrt_sq += hyper["eps"]
+            adaptive_lr = bias_correction2 ** 0.5 / sqrt_sq
+            p._data -= bias_corrected_exp_avg * lr * adaptive_lr * rect
+        else:
+            p._data -= bias_corrected_exp_avg * lr

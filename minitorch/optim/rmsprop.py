@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from .. import backend
-from ..tensor import Tensor
 from .optimizer import (
     Optimizer,
-    _bump_version,
     _hyper,
-    _increment_step,
     _lerp_,
-    _step_tensor,
+    _zeros_state,
     _update_grad,
 )
 
@@ -69,44 +66,37 @@ class RMSprop(Optimizer):
             group.setdefault("centered", False)
             group.setdefault("maximize", False)
 
-    def step(self, closure=None):
-        """Perform one RMSprop update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            lr, alpha = _hyper(group["lr"]), float(group["alpha"])
-            eps, weight_decay = float(group["eps"]), float(group["weight_decay"])
-            momentum = float(group["momentum"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["square_avg"] = Tensor._wrap(xp.zeros_like(p._data))
-                    if momentum > 0:
-                        state["momentum_buffer"] = Tensor._wrap(xp.zeros_like(p._data))
-                    if group["centered"]:
-                        state["grad_avg"] = Tensor._wrap(xp.zeros_like(p._data))
-                _increment_step(state)
+    def _group_hyper(self, group):
+        return dict(lr=_hyper(group["lr"]), alpha=float(group["alpha"]),
+                    eps=float(group["eps"]), weight_decay=float(group["weight_decay"]),
+                    momentum=float(group["momentum"]), centered=group["centered"],
+                    maximize=group["maximize"])
 
-                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
-                square_avg = state["square_avg"]._data
-                square_avg *= alpha
-                square_avg += (1.0 - alpha) * grad * grad
-                if group["centered"]:
-                    grad_avg = state["grad_avg"]._data
-                    _lerp_(grad_avg, grad, 1.0 - alpha)
-                    avg = xp.sqrt(square_avg + (-1.0 * grad_avg) * grad_avg)
-                else:
-                    avg = xp.sqrt(square_avg)
-                avg += eps
-                if momentum > 0:
-                    buf = state["momentum_buffer"]._data
-                    buf *= momentum
-                    buf += grad / avg
-                    p._data -= lr * buf
-                else:
-                    p._data += (-lr) * grad / avg
-                _bump_version(p)
-        return loss
+    def _init_state(self, p, state, group):
+        state["square_avg"] = _zeros_state(p)
+        if float(group["momentum"]) > 0:
+            state["momentum_buffer"] = _zeros_state(p)
+        if group["centered"]:
+            state["grad_avg"] = _zeros_state(p)
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        alpha = hyper["alpha"]
+        grad = _update_grad(p, maximize=hyper["maximize"], weight_decay=hyper["weight_decay"])
+        square_avg = state["square_avg"]._data
+        square_avg *= alpha
+        square_avg += (1.0 - alpha) * grad * grad
+        if hyper["centered"]:
+            grad_avg = state["grad_avg"]._data
+            _lerp_(grad_avg, grad, 1.0 - alpha)
+            avg = xp.sqrt(square_avg + (-1.0 * grad_avg) * grad_avg)
+        else:
+            avg = xp.sqrt(square_avg)
+        avg += hyper["eps"]
+        if hyper["momentum"] > 0:
+            buf = state["momentum_buffer"]._data
+            buf *= hyper["momentum"]
+            buf += grad / avg
+            p._data -= hyper["lr"] * buf
+        else:
+            p._data += (-hyper["lr"]) * grad / avg

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _increment_step, _step_tensor, _zeros_state
+from .optimizer import Optimizer, _hyper, _zeros_state
 
 
 class Rprop(Optimizer):
@@ -51,32 +51,33 @@ class Rprop(Optimizer):
         for group in self.param_groups:
             group.setdefault("maximize", False)
 
-    def step(self, closure=None):
-        """Perform one Rprop update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            etaminus, etaplus = (float(e) for e in group["etas"])
-            step_size_min, step_size_max = (float(s) for s in group["step_sizes"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                xp = backend.array_module(p._data)
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _step_tensor(0.0)
-                    state["prev"] = _zeros_state(p)
-                    state["step_size"] = Tensor._wrap(
-                        xp.full_like(p._data, _hyper(group["lr"])))
-                _increment_step(state)
-                grad = -p.grad._data if group["maximize"] else p.grad._data
-                prev, step_size = state["prev"]._data, state["step_size"]._data
-                sign = xp.sign(grad * prev)
-                flipped = sign < 0
-                factor = xp.where(sign > 0, etaplus, xp.where(flipped, etaminus, 1.0))
-                step_size *= factor.astype(step_size.dtype, copy=False)
-                xp.clip(step_size, step_size_min, step_size_max, out=step_size)
-                grad = xp.where(flipped, 0, grad).astype(grad.dtype, copy=False)
-                p._data -= xp.sign(grad) * step_size
-                prev[...] = grad
-                _bump_version(p)
-        return loss
+    def _group_hyper(self, group):
+        etaminus, etaplus = (float(e) for e in group["etas"])
+        step_size_min, step_size_max = (float(s) for s in group["step_sizes"])
+        return dict(etaminus=etaminus, etaplus=etaplus, step_size_min=step_size_min,
+                    step_size_max=step_size_max, maximize=group["maximize"])
+
+    def _init_state(self, p, state, group):
+        xp = backend.array_module(p._data)
+        state["prev"] = _zeros_state(p)
+        state["step_size"] = Tensor._wrap(xp.full_like(p._data, _hyper(group["lr"])))
+
+    def _update(self, p, grad, state, hyper, step):
+        xp = backend.array_module(p._data)
+        grad = -grad if hyper["maximize"] else grad
+        prev, step_size = state["prev"]._data, state["step_size"]._data
+        sign = _sign(grad * prev)
+        flipped = sign < 0
+        factor = xp.where(sign > 0, hyper["etaplus"], xp.where(flipped, hyper["etaminus"], 1.0))
+        step_size *= factor.astype(step_size.dtype, copy=False)
+        xp.clip(step_size, hyper["step_size_min"], hyper["step_size_max"], out=step_size)
+        grad = xp.where(flipped, 0, grad).astype(grad.dtype, copy=False)
+        p._data -= _sign(grad) * step_size
+        prev[...] = grad
+
+
+def _sign(x):
+    """torch's sign: 0 for NaN (NumPy's is NaN), so a NaN gradient leaves its weight as is."""
+    sign = (x > 0).astype(x.dtype)
+    sign -= x < 0
+    return sign

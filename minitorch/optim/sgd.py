@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _bump_version, _hyper, _update_grad
+from .optimizer import Optimizer, _hyper, _update_grad
 
 
 class SGD(Optimizer):
@@ -59,30 +59,26 @@ class SGD(Optimizer):
             group.setdefault("nesterov", False)
             group.setdefault("maximize", False)
 
-    def step(self, closure=None):
-        """Perform one SGD update; returns the closure's loss if a closure is given."""
-        loss = self._evaluate_closure(closure)
-        for group in self.param_groups:
-            lr = _hyper(group["lr"])
-            momentum = float(group["momentum"])
-            dampening = float(group["dampening"])
-            weight_decay = float(group["weight_decay"])
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = _update_grad(p, maximize=group["maximize"], weight_decay=weight_decay)
-                if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = grad.copy()
-                        state["momentum_buffer"] = Tensor._wrap(buf)
-                    else:
-                        buf = buf._data
-                        buf *= momentum
-                        buf += (1.0 - dampening) * grad
-                    grad = grad + momentum * buf if group["nesterov"] else buf
-                p._data -= lr * grad
-                _bump_version(p)
-        return loss
+    _counts_steps = False  # torch's SGD state is the momentum buffer alone
+
+    def _group_hyper(self, group):
+        return dict(lr=_hyper(group["lr"]), momentum=float(group["momentum"]),
+                    dampening=float(group["dampening"]),
+                    weight_decay=float(group["weight_decay"]),
+                    nesterov=group["nesterov"], maximize=group["maximize"])
+
+    def _update(self, p, grad, state, hyper, step):
+        grad = _update_grad(p, maximize=hyper["maximize"], weight_decay=hyper["weight_decay"])
+        momentum = hyper["momentum"]
+        if momentum != 0:
+            buf = state.get("momentum_buffer")
+            if buf is None:  # first step: buf = g (not (1 - dampening) * g)
+                buf = grad.copy()
+                state["momentum_buffer"] = Tensor._wrap(buf)
+            else:
+                buf = buf._data
+                buf *= momentum
+                buf += (1.0 - hyper["dampening"]) * grad
+            grad = grad + momentum * buf if hyper["nesterov"] else buf
+        p._data -= hyper["lr"] * grad
 

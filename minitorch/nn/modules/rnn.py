@@ -6,8 +6,9 @@ bidirectional else 1, H_out = proj_size or H.
 How a forward runs (the same code for padded tensors and PackedSequence):
   1. the input becomes `data`, time-major rows (sum(batch_sizes), H_in), and `batch_sizes`,
      how many sequences are still running at each time step (all N for a padded tensor);
-  2. for each layer and direction, one matmul gives every step's input term x W_ih^T + b_ih;
-     the loop over time runs only the h-dependent part (a step function from rnn_cell.py);
+  2. for each layer and direction, one matmul gives every step's input term x W_ih^T + b_ih
+     (+ b_hh, except for the GRU); the loop over time runs only the h-dependent part (a step
+     function from rnn_cell.py);
   3. the reverse direction walks the steps backwards; the directions' outputs are joined
      along the feature dim and become the next layer's input (after dropout when training).
 """
@@ -217,6 +218,10 @@ class RNNBase(Module):
                 index = layer * num_directions + direction
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
                 gates_x = F.linear(layer_input, w_ih, b_ih)  # all time steps in one matmul
+                if b_hh is not None and self.mode != "GRU":
+                    # b_hh joins the input term once for all steps, not once per step (the
+                    # GRU's b_hn sits inside r * (h W_hn^T + b_hn), so it stays in the step)
+                    gates_x, b_hh = gates_x + b_hh, None
                 out, state = _run_direction(step, gates_x, initial[index], batch_sizes,
                                             (w_hh, b_hh, w_hr), reverse=direction == 1)
                 outputs.append(out)

@@ -12,8 +12,7 @@ import math
 
 from ... import dtypes
 from ...creation import empty, zeros
-from ...ops.recurrent import GRUCell as GRUCellOp
-from ...ops.recurrent import LSTMCell as LSTMCellOp
+from ...ops.recurrent import gru_cell, lstm_cell
 from ...tensor import Tensor
 from .. import functional as F
 from .. import init
@@ -36,7 +35,7 @@ def lstm_step(gates_x, state, w_hh, b_hh, w_hr=None):
     """Gates in torch's row order i, f, g, o:  c' = f*c + i*g,  h' = o*tanh(c'),
     then h' = h' W_hr^T when the LSTM has a projection (proj_size > 0)."""
     h, c = state
-    h, c = LSTMCellOp.apply(gates_x + F.linear(h, w_hh, b_hh), c)  # ops/recurrent.py
+    h, c = lstm_cell(gates_x, F.linear(h, w_hh, b_hh), c)  # ops/recurrent.py
     if w_hr is not None:
         h = F.linear(h, w_hr)
     return h, c
@@ -49,7 +48,7 @@ def gru_step(gates_x, state, w_hh, b_hh, w_hr=None):
         r = sigmoid(x_r + h_r),  z = sigmoid(x_z + h_z),  n = tanh(x_n + r * h_n),
         h' = (1 - z) * n + z * h."""
     h = state[0]
-    return (GRUCellOp.apply(gates_x, F.linear(h, w_hh, b_hh), h),)  # ops/recurrent.py
+    return (gru_cell(gates_x, F.linear(h, w_hh, b_hh), h),)  # ops/recurrent.py
 
 
 # ---- the cell modules ----

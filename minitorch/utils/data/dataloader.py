@@ -14,6 +14,7 @@ import os
 import pickle
 import queue
 import time
+import warnings
 
 from . import _worker
 from .collate import default_collate, default_convert
@@ -42,7 +43,8 @@ class DataLoader:
         num_workers (int): worker processes; 0 loads in the main process. Default: 0.
         collate_fn (callable, optional): merges a list of samples into a batch.
             Default: `default_collate` (`default_convert` when batch_size is None).
-        pin_memory (bool): accepted for compatibility; no effect.
+        pin_memory (bool): torch's warnings (no accelerator; pin_memory_device is
+            deprecated); pinning itself has no effect. Default: False.
         drop_last (bool): drop the last incomplete batch. Default: False.
         timeout (float): seconds to wait for a batch from the workers; 0 waits forever
             (while checking that the workers are alive). Default: 0.
@@ -177,6 +179,8 @@ class DataLoader:
 
 class _BaseDataLoaderIter:
     def __init__(self, loader):
+        if loader.pin_memory:  # torch's warnings; pinning itself is a no-op here
+            _warn_pin_memory(loader.pin_memory_device)
         self._loader = loader
         self._num_yielded = 0
         self._base_seed = int(_rng(loader.generator).integers(0, 2 ** 62))
@@ -187,6 +191,18 @@ class _BaseDataLoaderIter:
 
     def __len__(self):
         return len(self._loader)
+
+
+def _warn_pin_memory(pin_memory_device):
+    from ... import accelerator
+
+    if pin_memory_device:
+        warnings.warn("pin_memory_device is deprecated, the current accelerator will be "
+                      f"used as the device,ignore pin_memory_device='{pin_memory_device}'.",
+                      stacklevel=3)
+    if not accelerator.is_available():
+        warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
+                      "then device pinned memory won't be used.", stacklevel=3)
 
 
 class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):

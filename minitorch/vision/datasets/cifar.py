@@ -194,6 +194,10 @@ class CIFAR10(VisionDataset):
         """Returns (PIL Image of mode 'RGB', int label), after the transforms."""
         return self._apply(Image.fromarray(self.data[index]), self.targets[index])
 
+    def __getitems__(self, indices):
+        """The samples at `indices` (the DataLoader's batched fetch); see `_batch`."""
+        return self._batch(indices, self.data, self.targets)
+
     def __len__(self):
         return len(self.data)
 

@@ -81,6 +81,10 @@ class _DigitImages(VisionDataset):
         target = int(_as_numpy(self.targets)[index])
         return self._apply(img, target)
 
+    def __getitems__(self, indices):
+        """The samples at `indices` (the DataLoader's batched fetch); see `_batch`."""
+        return self._batch(indices, _as_numpy(self.data), _as_numpy(self.targets))
+
     def __len__(self):
         return len(self.data)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from ...utils.data import Dataset
+from ..transforms.transforms import batch_transform
 
 
 class VisionDataset(Dataset):
@@ -28,6 +29,21 @@ class VisionDataset(Dataset):
         if self.target_transform is not None:
             target = self.target_transform(target)
         return img, target
+
+    def _batch(self, indices, images, labels):
+        """`[self[i] for i in indices]` for a dataset whose item i is (images[i] as a PIL
+        image, labels[i]), with ToTensor (+ Normalize) run once on the whole batch when
+        that is the transform: the per-image PIL round trip was most of a fetch. Any
+        other transform runs per sample, as in __getitem__."""
+        convert = None
+        if self.transforms is None and self.transform is not None:
+            convert = batch_transform(self.transform)
+        if convert is None or not all(type(i) is int for i in indices):
+            return [self[i] for i in indices]
+        targets = [int(labels[i]) for i in indices]
+        if self.target_transform is not None:
+            targets = [self.target_transform(t) for t in targets]
+        return list(zip(convert(images[indices]).unbind(0), targets))
 
     def extra_repr(self):
         return ""

@@ -121,6 +121,16 @@ def to_tensor(pic):
     return _wrap_like(chw)
 
 
+def _to_tensor_batch(images):
+    """uint8 (N, H, W) or (N, H, W, C) array -> float (N, C, H, W) in [0, 1]: `to_tensor` of
+    every image, computed as one array (the datasets' batched fetch; same numbers, since
+    the conversion is elementwise)."""
+    arr = images[:, :, :, None] if images.ndim == 3 else images
+    chw = np.ascontiguousarray(arr.transpose(0, 3, 1, 2))
+    float_np = dtypes.get_default_dtype().np
+    return _wrap_like(chw.astype(float_np) / float_np.type(255))
+
+
 def to_pil_image(pic, mode=None):
     """Tensor (C, H, W) or ndarray (H, W, C) -> PIL Image; floats are scaled by 255."""
     if isinstance(pic, Tensor):

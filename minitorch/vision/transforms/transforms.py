@@ -101,6 +101,24 @@ class Normalize(_Simple):
         return F.normalize(tensor, self.mean, self.std, self.inplace)
 
 
+def batch_transform(transform):
+    """`transform` as one function on a batch of uint8 images (N, H, W[, C]) -> (N, C, H, W),
+    when it is ToTensor, optionally followed by Normalize; else None. Both are elementwise,
+    so the batch holds exactly the per-image results (the datasets' `__getitems__`)."""
+    steps = transform.transforms if type(transform) is Compose else [transform]
+    if (not steps or type(steps[0]) is not ToTensor
+            or any(type(t) is not Normalize for t in steps[1:])):
+        return None
+
+    def run(images):
+        batch = F._to_tensor_batch(images)
+        for normalize in steps[1:]:
+            batch = normalize(batch)
+        return batch
+
+    return run
+
+
 class Resize(_Simple):
     """Resize to `size` = (h, w), or an int: the shorter edge becomes `size`.
 
