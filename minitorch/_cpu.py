@@ -195,9 +195,10 @@ MIN_ITEMS_PER_PART = 1 << 20
 
 def parallel_over_batch(xp, n, work, items=None):
     """Run `work(n0, n1)` on consecutive parts of range(n), one per CPU thread, and
-    return the results in order. CuPy arrays, a single thread, no spare core, a call from
-    inside a parallel section, or fewer than 2 * MIN_ITEMS_PER_PART `items` run as one
-    part: `[work(0, n)]`.
+    return the results in order. CuPy arrays, a single thread, or fewer than
+    2 * MIN_ITEMS_PER_PART `items` run as one part: `[work(0, n)]`. With no spare core, or
+    from inside a parallel section, the parts run serially here (the part count depends
+    only on the thread setting, never on the load, so results do not either).
 
     The caller must make the parts independent: each writes only its own rows of the
     output (or returns a partial result for the caller to add up).
@@ -205,12 +206,16 @@ def parallel_over_batch(xp, n, work, items=None):
     parts = min(cpu_threads(), n) if xp is np else 1
     if items is not None:
         parts = min(parts, items // MIN_ITEMS_PER_PART)
-    if parts > 1 and not _fixed:
-        parts = min(parts, _spare_cores())
-    if parts < 2 or not _parallel_lock.acquire(blocking=False):
+    if parts < 2:
         return [work(0, n)]
+    bounds = [n * i // parts for i in range(parts + 1)]
+    # Under load (no spare core), or when called from inside a parallel section, the SAME
+    # parts run one after the other in this thread: callers that add up partial results
+    # (conv's weight gradient) then get the same sums, bit for bit, whatever the load.
+    busy = not _fixed and _spare_cores() < 2
+    if busy or not _parallel_lock.acquire(blocking=False):
+        return [work(n0, n1) for n0, n1 in zip(bounds[:-1], bounds[1:])]
     try:
-        bounds = [n * i // parts for i in range(parts + 1)]
         futures = [_pool.submit(work, n0, n1) for n0, n1 in zip(bounds[1:-1], bounds[2:])]
         try:
             first = work(bounds[0], bounds[1])  # this thread takes the first part
