@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
-
 # ---- the BLAS runs on one thread ----------------------------------------------------------
 #
 # NumPy's OpenBLAS starts one thread per core and splits every GEMM above ~262K

@@ -10,17 +10,17 @@ and reruns the parity tests of test_conv_pool.py and the seed-CNN training parit
 """
 import json
 import os
-import threading
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-
-from minitorch import _cpu
 import test_conv_pool as conv_tests
 import test_training_parity as training_tests
+
+from minitorch import _cpu
 
 
 @pytest.fixture(params=[2, 3], ids=["2 parts", "3 parts"])

@@ -211,7 +211,8 @@ def clamp_max(input, max):
 
 def _comparison(fn_name):
     def fn(input, other):
-        if not _is_tensor(input):  # torch's overloads take (Tensor, Tensor) or (Tensor, Number)
+        # torch's overloads take (Tensor, Tensor) or (Tensor, Number): None is neither
+        if not _is_tensor(input) or other is None:
             raise TypeError(
                 f"{fn.__name__}() received an invalid combination of arguments - got "
                 f"({type_name(input)}, {type_name(other)}), but expected one of:\n"

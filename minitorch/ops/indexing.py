@@ -44,7 +44,8 @@ def _convert_index(index, xp):
                                    "the indexed tensor (cpu)")
             out.append(i._data)
         elif isinstance(i, (list,)):
-            out.append(xp.asarray(i))
+            array = xp.asarray(i)  # an empty list is an empty int64 index in torch
+            out.append(array.astype(xp.int64) if array.size == 0 else array)
         elif isinstance(i, bool):
             out.append(i)
         else:
@@ -76,7 +77,7 @@ def torch_order(index):
         elif isinstance(i, int) and not isinstance(i, bool):
             basic.append(i)               # the dim is gone after step 1
         else:                             # an index array or a bool mask over i.ndim dims
-            basic.extend([slice(None)] * (i.ndim if getattr(i, "dtype", None) == bool else 1))
+            basic.extend([slice(None)] * (i.ndim if _is_mask(i) else 1))
             advanced.append(i)
     if Ellipsis not in basic:
         basic.append(Ellipsis)  # so step 1 always returns an array view, never a scalar
@@ -193,7 +194,12 @@ def _dims_indexed(item):
     None none, anything else one."""
     if item is None or item is Ellipsis:
         return 0
-    return item.ndim if getattr(item, "dtype", None) == bool else 1
+    return item.ndim if _is_mask(item) else 1
+
+
+def _is_mask(item):
+    """A bool index array (NumPy's or CuPy's dtype compares equal to Python's bool)."""
+    return hasattr(item, "dtype") and item.dtype == bool
 
 
 def _check_advanced_bounds(shape, idx, xp):
@@ -204,7 +210,7 @@ def _check_advanced_bounds(shape, idx, xp):
         if i is Ellipsis:  # it covers the dims the items after it don't
             dim = len(shape) - sum(_dims_indexed(j) for j in idx[idx.index(Ellipsis) + 1:])
             continue
-        if hasattr(i, "dtype") and i.dtype == bool:
+        if _is_mask(i):
             if tuple(i.shape) != tuple(shape[dim:dim + i.ndim]):
                 raise IndexError(
                     f"The shape of the mask {list(i.shape)} at index {dim} does not match "
@@ -331,8 +337,8 @@ def _check_index_tensor(name, input, dim, index, src=None):
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     axis = normalize_dim(dim, input.dim())  # torch checks dim first
     if index.dim() != input.dim() and not (index.dim() <= 1 and input.dim() <= 1):
-        raise RuntimeError(f"Index tensor must have the same number of dimensions as "
-                           f"input tensor")
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           "input tensor")
     if index.dim() and input.dim():
         _check_index_shape(name, input, axis, index, src)
     if index.numel():
@@ -438,7 +444,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if reduce not in (None, "add"):
         raise NotImplementedError(f"scatter: reduce={reduce!r} is not supported")
     if src is not None and src.dtype != input.dtype:
-        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     return Scatter.apply(input, axis, index, src if src is not None else value,
                          reduce == "add")
 
@@ -478,7 +484,7 @@ def index_select(input, dim, index):
     axis = normalize_dim(dim, input.dim())
     idx = index._data.reshape(-1)
     if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= input.shape[axis]):
-        raise IndexError(f"index out of range in self")
+        raise IndexError("index out of range in self")
     return IndexSelect.apply(input, axis, idx)
 
 

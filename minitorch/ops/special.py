@@ -13,8 +13,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from . import error_function
 from .arithmetic import pow
-from .promotion import _is_tensor, _scalar_as_array, cast, promote
-from .trig import require_tensor
+from .promotion import _is_tensor, _scalar_as_array, cast, promote, require_tensor
 from .unary import _float_unary, _unary
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
@@ -126,6 +125,7 @@ class LogAddExp(Op):
 
 def _logaddexp(name, base):
     def fn(input, other):
+        require_tensor(name, input, "input", 1)
         require_tensor(name, other, "other", 2)
         (a, b), _ = promote(input, other)
         dtypes.require_kernel(name + "_cpu", a, lambda d: d.is_floating_point)

@@ -11,7 +11,7 @@ import math
 
 from .. import backend, dtypes
 from ..autograd.function import Op
-from .promotion import promote
+from .promotion import promote, require_tensor
 from .unary import Unary, _float_unary, _unary
 
 
@@ -127,13 +127,6 @@ class Hypot(Op):
     def backward_graph(ctx, grad, a, b):
         out = ctx.output_tensor(ctx.saved_tensors[2])  # torch's formula uses `result` too
         return grad * a / out, grad * b / out
-
-
-def require_tensor(name, value, argname, position):
-    """torch's TypeError for a Python number where the signature wants a Tensor."""
-    if not hasattr(value, "_data"):
-        raise TypeError(f"{name}(): argument '{argname}' (position {position}) must be "
-                        f"Tensor, not {type(value).__name__}")
 
 
 def atan2(input, other):
