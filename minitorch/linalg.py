@@ -239,7 +239,10 @@ def _tolerances(A, atol, rtol):
     """torch's get_atol_rtol: float64 arrays (atol, rtol); rtol defaults to
     eps(A.dtype) * max(m, n), or to 0 where atol is given and > 0."""
     xp = backend.array_module(A._data)
-    as_array = (lambda t: xp.asarray(t._data if hasattr(t, "_data") else t, dtype=xp.float64))
+
+    def as_array(t):  # a number or a Tensor
+        return xp.asarray(t._data if hasattr(t, "_data") else t, dtype=xp.float64)
+
     atol_array = xp.zeros((), dtype=xp.float64) if atol is None else as_array(atol)
     default = xp.finfo(A._data.dtype).eps * max(A.shape[-2], A.shape[-1])
     if rtol is not None:
@@ -357,8 +360,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False):
     """'fro': sqrt(sum A^2); 'nuc': the sum of the singular values, 2 / -2 the largest /
     smallest; 1 / -1: max / min column sum of |A|; inf / -inf: max / min row sum."""
     if A.dim() < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
-                           f"dimensions.")
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
+                           "dimensions.")
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim)
     rows, cols = (d % A.dim() for d in dim)

@@ -32,9 +32,7 @@ NO_FORMULA_MSG = "has no double-backward formula yet"
 
 # Built-in ops without a double-backward formula yet (create_graph=True raises
 # "<Op> has no double-backward formula yet"). Remove a name when you add its formula.
-NO_FORMULA = {
-    "SVD",
-}
+NO_FORMULA = set()
 # Ops whose formula covers the usual case but raises the same clear error at an edge
 # (var/std with correction >= the number of elements: torch's inf/NaN there; norm with
 # p < 2 other than 1).

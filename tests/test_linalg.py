@@ -421,6 +421,13 @@ def _double_backward_cases():
         "qr_q": (lambda lib: lib.linalg.qr, [tall], 0),
         "qr_r": (lambda lib: lib.linalg.qr, [tall], 1),
         "svdvals": (lambda lib: lib.linalg.svdvals, [tall], None),
+        "svd_s": (lambda lib: lib.linalg.svd, [tall], 1),
+        "svd_u_tall": (lambda lib: lambda x: _signed_svd(lib.linalg.svd(x)), [tall], 0),
+        "svd_vh_tall": (lambda lib: lambda x: _signed_svd(lib.linalg.svd(x)), [tall], 2),
+        "svd_u_wide": (lambda lib: lambda x: _signed_svd(lib.linalg.svd(x.mT)), [tall], 0),
+        "svd_vh_wide": (lambda lib: lambda x: _signed_svd(
+            lib.linalg.svd(x.mT, full_matrices=False)), [tall], 2),
+        "svd_square": (lambda lib: lambda x: _signed_svd(lib.linalg.svd(x)), [a], 2),
         "cross": (lambda lib: lib.linalg.cross, vectors, None),
         "pinv": (lambda lib: lib.linalg.pinv, [tall], None),
         "pinv_wide": (lambda lib: lambda x: lib.linalg.pinv(x.mT), [tall], None),

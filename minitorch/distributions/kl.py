@@ -5,10 +5,10 @@ import math
 
 import minitorch
 
+from .continuous import Exponential, Laplace, Normal, Uniform
 from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import sum_rightmost
 from .independent import Independent
-from .continuous import Exponential, Laplace, Normal, Uniform
 
 _KL_REGISTRY: dict = {}
 

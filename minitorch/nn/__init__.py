@@ -10,8 +10,9 @@ from . import init as init
 from . import parallel as parallel
 from . import utils as utils
 from .module import Module as Module
-from .modules import *  # every layer class
-# the star import also exports nn.modules' own submodule `utils` (_pair, ...): undo that
-utils = _sys.modules[__name__ + ".utils"]
+from .modules import *  # noqa: F403  (every layer class)
 from .parallel import DataParallel as DataParallel
 from .parameter import Parameter as Parameter
+
+# the star import also exports nn.modules' own submodule `utils` (_pair, ...): undo that
+utils = _sys.modules[__name__ + ".utils"]  # noqa: F811

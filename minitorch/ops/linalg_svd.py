@@ -46,6 +46,14 @@ class SVD(Op):
         grad_vh = None if grad_vh is None else grad_vh[..., :k, :]
         return svd_backward(grad_u, grad_s, grad_vh, u, s, vh)
 
+    @staticmethod
+    def backward_graph(ctx, grad_u, grad_s, grad_vh, a, full_matrices):
+        u, s, vh = SVD.apply(a, False)
+        k = s.shape[-1]
+        grad_u = None if grad_u is None else grad_u[..., :k]
+        grad_vh = None if grad_vh is None else grad_vh[..., :k, :]
+        return svd_backward_graph(grad_u, grad_s, grad_vh, u, s, vh)
+
 
 def svd_backward(grad_u, grad_s, grad_vh, u, s, vh):
     """torch's svd_backward for the reduced factors (U (..., m, k), Vh (..., k, n))."""
@@ -77,6 +85,37 @@ def svd_backward(grad_u, grad_s, grad_vh, u, s, vh):
         outside = outside - xp.matmul(xp.matmul(outside, _mT(vh)), vh)
         return xp.matmul(u, xp.matmul(inner, vh) + outside)
     return xp.matmul(xp.matmul(u, inner), vh)
+
+
+def svd_backward_graph(grad_u, grad_s, grad_vh, u, s, vh):
+    """svd_backward on Tensors (recorded, for create_graph=True): the same steps, with
+    `+ I` and `diag_embed` where the array version writes the diagonal in place."""
+    m, n = u.shape[-2], vh.shape[-1]
+    if grad_u is None and grad_vh is None:
+        return (u * grad_s[..., None, :]).matmul(vh)
+    xp = backend.array_module(s._data)
+    eye = s.new_tensor(xp.eye(s.shape[-1], dtype=s._data.dtype))
+    squares = s * s
+    gaps = squares[..., None, :] - squares[..., :, None] + eye
+    inner = 0 * gaps
+    if grad_u is not None:
+        uu = u.mT.matmul(grad_u)
+        inner = inner + (uu - uu.mT) * s[..., None, :]
+    if grad_vh is not None:
+        vv = vh.matmul(grad_vh.mT)
+        inner = inner + s[..., :, None] * (vv - vv.mT)
+    inner = inner / gaps
+    if grad_s is not None:
+        inner = inner + grad_s.diag_embed()
+    if m > n and grad_u is not None:
+        outside = grad_u / s[..., None, :]
+        outside = outside - u.matmul(u.mT.matmul(outside))
+        return (u.matmul(inner) + outside).matmul(vh)
+    if m < n and grad_vh is not None:
+        outside = grad_vh / s[..., :, None]
+        outside = outside - outside.matmul(vh.mT).matmul(vh)
+        return u.matmul(inner.matmul(vh) + outside)
+    return u.matmul(inner).matmul(vh)
 
 
 def pinv_forward(a, atol, rtol, hermitian):
