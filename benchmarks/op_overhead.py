@@ -36,7 +36,12 @@ def cases(lib):
 
     return {"a + b, no_grad": add_no_grad, "x + x (no grad)": lambda: x + x,
             "a + b, forward (records)": add_forward,
-            "a + b, forward + backward": add_forward_backward}
+            "a + b, forward + backward": add_forward_backward,
+            # the other small ops a model calls most: a number operand, a unary op, a
+            # reduction; each without grad and recorded
+            "x * 2": lambda: x * 2, "a * 2, forward (records)": lambda: a * 2,
+            "x.relu()": lambda: x.relu(), "a.relu(), forward (records)": lambda: a.relu(),
+            "x.sum()": lambda: x.sum(), "a.sum(), forward (records)": lambda: a.sum()}
 
 
 def main():

@@ -10,12 +10,13 @@ inputs normalized with Normalize((0.5,)*3, (0.5,)*3); CrossEntropyLoss, Adam(1e-
 import argparse
 import sys
 
+from tqdm import tqdm
+
 import minitorch as torch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 import minitorch.optim as optim
 from minitorch.utils.data import DataLoader
-from tqdm import tqdm
 
 import _data
 

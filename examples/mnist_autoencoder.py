@@ -8,10 +8,11 @@ reconstructions below them.
 import argparse
 import os
 
+from tqdm import tqdm
+
 import minitorch as torch
 import minitorch.nn as nn
 from minitorch.utils.data import DataLoader
-from tqdm import tqdm
 
 import _data
 

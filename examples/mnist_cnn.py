@@ -10,10 +10,11 @@ Conv2d(1,16,5,1,2) -> ReLU -> MaxPool2d(2) -> Conv2d(16,32,5,1,2) -> ReLU -> Max
 import argparse
 import time
 
+from tqdm import tqdm
+
 import minitorch as torch
 import minitorch.nn as nn
 from minitorch.utils.data import DataLoader
-from tqdm import tqdm
 
 import _data
 

@@ -21,8 +21,9 @@ import minitorch.nn as nn
 from minitorch.nn.parallel import DistributedDataParallel as DDP
 from minitorch.utils.data import DataLoader, DistributedSampler, Subset
 
-import _data
 from mnist_cnn import CNN
+
+import _data
 
 
 def parse_args(argv=None):

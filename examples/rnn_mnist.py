@@ -14,8 +14,9 @@ import minitorch as torch
 import minitorch.nn as nn
 from minitorch.utils.data import DataLoader
 
-import _data
 from mnist_cnn import evaluate, pick_device, train_one_epoch
+
+import _data
 
 TIME_STEP = 28  # image height: one row per time step
 INPUT_SIZE = 28  # image width: the pixels of one row

@@ -11,9 +11,18 @@ import numpy as np
 from . import backend, dtypes
 from .factory_args import check_dtype as _check_dtype
 from .factory_args import finish, out_dtype, shape_of, size_arg
+
 # the random factories (rand, randn, randint, normal, ...) live in sampling.py
 from .sampling import (  # noqa: F401
-    bernoulli, multinomial, normal, rand, rand_like, randint, randn, randn_like, randperm,
+    bernoulli,
+    multinomial,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
 )
 from .tensor import Size, Tensor, _created_requiring_grad
 

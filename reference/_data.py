@@ -15,6 +15,7 @@ import os
 import pickle
 
 import numpy as np
+
 import torch
 from torch.utils.data import TensorDataset
 

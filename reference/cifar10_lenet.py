@@ -10,12 +10,13 @@ inputs normalized with Normalize((0.5,)*3, (0.5,)*3); CrossEntropyLoss, Adam(1e-
 import argparse
 import sys
 
+from tqdm import tqdm
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 from torch.utils.data import DataLoader
-from tqdm import tqdm
 
 import _data
 

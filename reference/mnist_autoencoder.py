@@ -8,10 +8,11 @@ reconstructions below them.
 import argparse
 import os
 
+from tqdm import tqdm
+
 import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader
-from tqdm import tqdm
 
 import _data
 

@@ -21,8 +21,9 @@ import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.utils.data import DataLoader, DistributedSampler, Subset
 
-import _data
 from mnist_cnn import CNN
+
+import _data
 
 
 def parse_args(argv=None):

@@ -14,12 +14,12 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import numpy as np
-import pytest
-import torch
-from hypothesis import HealthCheck, settings
+import numpy as np  # noqa: E402  (after the thread settings above)
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
-import minitorch
+import minitorch  # noqa: E402
 
 torch.set_num_threads(1)
 

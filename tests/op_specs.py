@@ -18,15 +18,23 @@ from __future__ import annotations
 
 import importlib
 import math
+from dataclasses import dataclass
 from pathlib import Path
-from dataclasses import dataclass, field
 
 import numpy as np
 from hypothesis import strategies as st
-
 from strategies import (
-    Arr, Sample, arrays, binary, broadcast_shapes, dim_of, dims_of, maybe_empty_shapes,
-    reduction, seeds, shapes, unary,
+    Arr,
+    Sample,
+    arrays,
+    binary,
+    broadcast_shapes,
+    dim_of,
+    maybe_empty_shapes,
+    reduction,
+    seeds,
+    shapes,
+    unary,
 )
 
 
@@ -148,7 +156,8 @@ spec("floor_divide", binary("int", "nonzero"),
      grad=False, errors=[  # torch's floor_divide has no derivative; div(rounding_mode) gives 0
          ErrorCase(S(A([3.5, -2.5]), A([2.0, 1.5])), RuntimeError,
                    "derivative for aten::floor_divide is not implemented",
-                   call=fn(["floor_divide"], lambda L, a, b: L.floor_divide(a, b).sum().backward())),
+                   call=fn(["floor_divide"],
+                           lambda L, a, b: L.floor_divide(a, b).sum().backward())),
          ErrorCase(S(A([3.5, -2.5]), A([2.0, 1.5])), RuntimeError,
                    "derivative for aten::floor_divide is not implemented",
                    call=fn(["Tensor.__floordiv__"], lambda L, a, b: (a // b).sum().backward()))])
@@ -165,7 +174,7 @@ spec("neg", unary(), calls=("neg", ".neg", "negative", ".negative",
 spec("pos_abs_operators", unary("int"),
      calls=(fn(["Tensor.__pos__", "Tensor.__abs__"], lambda L, x: (+x, abs(x))),))
 
-# ---- pow: tensor**tensor, tensor**scalar (with zeros), scalar**tensor ------------------------------
+# ---- pow: tensor**tensor, tensor**scalar (with zeros), scalar**tensor ----------------------------
 spec("pow", binary("positive", "normal", scalar=False),
      calls=("pow", ".pow", fn(["Tensor.__pow__"], lambda L, a, b: a ** b)), tol32=(1e-4, 1e-5))
 spec("pow", st.builds(lambda a, e: S(a, e), arrays(maybe_empty_shapes(), "int"),
@@ -191,7 +200,7 @@ spec("pow", st.builds(lambda s, x: S(s, x), st.sampled_from([2.0, 0.5, 3]),
      calls=("pow", fn(["Tensor.__rpow__"], lambda L, s, x: s ** x)), variant="scalar_base",
      tol32=(1e-4, 1e-5))
 
-# ---- unary math ---------------------------------------------------------------------------------------
+# ---- unary math ----------------------------------------------------------------------------------
 for name, kind, tol32 in [
         ("exp", "normal", None), ("log", "positive", None), ("log1p", "unit", None),
         ("log2", "positive", None), ("sqrt", "positive", None), ("rsqrt", "positive", None),
@@ -212,7 +221,7 @@ spec("logical_not", unary("int"), grad=False, calls=("logical_not",), variant="f
 spec("clone", unary(), calls=("clone", ".clone", ".contiguous"))
 
 
-# ---- clamp: scalar bounds at integer values (ties at the boundary), tensor bounds ----------------------
+# ---- clamp: scalar bounds at integer values (ties at the boundary), tensor bounds ----------------
 @st.composite
 def clamp_sample(draw, tensor_bounds=False):
     x = draw(arrays(draw(maybe_empty_shapes()), "int"))
@@ -232,7 +241,7 @@ spec("clamp", clamp_sample(), calls=("clamp", ".clamp", "clip", ".clip"),
      errors=[ErrorCase(S(A([1.0])), RuntimeError, "At least one of 'min' or 'max'")])
 spec("clamp", clamp_sample(True), calls=("clamp", ".clamp"), variant="tensor_bounds")
 
-# ---- two-input elementwise ------------------------------------------------------------------------------
+# ---- two-input elementwise -----------------------------------------------------------------------
 spec("maximum", binary("int", "int", scalar=False), calls=("maximum", ".maximum", "max", ".max"))
 spec("minimum", binary("int", "int", scalar=False), calls=("minimum", ".minimum", "min", ".min"))
 
@@ -246,11 +255,13 @@ def where_sample(draw, scalar=False):
     return S(cond, a, b)
 
 
-spec("where", where_sample(), calls=("where", fn(["Tensor.where"], lambda L, c, a, b: a.where(c, b))),
+spec("where", where_sample(),
+     calls=("where", fn(["Tensor.where"], lambda L, c, a, b: a.where(c, b))),
      errors=[ErrorCase(S(A([1.0, 0.0]), A([1.0, 2.0]), A([3.0, 4.0])), RuntimeError,
                        "where expected condition to be a boolean tensor")])
 spec("where", where_sample(True), calls=("where",), variant="scalar")
-spec("lerp", st.builds(lambda p, w: S(*p, w), st.tuples(arrays(st.just((2, 3))), arrays(st.just((3,)))),
+spec("lerp", st.builds(lambda p, w: S(*p, w),
+                       st.tuples(arrays(st.just((2, 3))), arrays(st.just((3,)))),
                        st.sampled_from([0.25, 1.5])),
      calls=("lerp", fn(["Tensor.lerp_"], lambda L, a, b, w: (a * 1).lerp_(b, w))))
 
@@ -263,12 +274,14 @@ def three_way(draw, kind_c="normal"):
 
 
 # may_raise: the in-place form can't grow `input` to the broadcast shape (torch raises)
-spec("addcmul", three_way(), may_raise=True, calls=("addcmul", fn(["Tensor.addcmul_"],
-                                                   lambda L, x, a, b, **k: (x * 1).addcmul_(a, b, **k))))
+spec("addcmul", three_way(), may_raise=True,
+     calls=("addcmul", fn(["Tensor.addcmul_"],
+                          lambda L, x, a, b, **k: (x * 1).addcmul_(a, b, **k))))
 spec("addcdiv", three_way("nonzero"), may_raise=True, tol32=(1e-4, 1e-4),
-     calls=("addcdiv", fn(["Tensor.addcdiv_"], lambda L, x, a, b, **k: (x * 1).addcdiv_(a, b, **k))))
+     calls=("addcdiv", fn(["Tensor.addcdiv_"],
+                          lambda L, x, a, b, **k: (x * 1).addcdiv_(a, b, **k))))
 
-# ---- comparisons and logic -> bool --------------------------------------------------------------------
+# ---- comparisons and logic -> bool ---------------------------------------------------------------
 for name, alias, op in [("eq", None, "__eq__"), ("ne", "not_equal", "__ne__"),
                         ("lt", "less", "__lt__"), ("le", "less_equal", "__le__"),
                         ("gt", "greater", "__gt__"), ("ge", "greater_equal", "__ge__")]:
@@ -286,7 +299,7 @@ spec("isclose", binary("int", "int", scalar=False), grad=False,
                           lambda L, a, b: (L.allclose(a, a * (1 + 1e-7)), a.allclose(b),
                                            L.equal(a, a), a.equal(b)))))
 
-# ---- casts ------------------------------------------------------------------------------------------------
+# ---- casts ---------------------------------------------------------------------------------------
 casts = fn(["Tensor.float", "Tensor.double", "Tensor.long", "Tensor.int", "Tensor.bool",
             "Tensor.half", "Tensor.byte", "Tensor.to", "Tensor.type", "Tensor.type_as"],
            lambda L, x: (x.float(), x.double(), x.long(), x.int(), x.bool(), x.half(),
@@ -412,7 +425,8 @@ def reshape_sample(draw, as_tuple=None):
 
 
 spec("reshape", reshape_sample(), calls=(".reshape",), errors=[
-    ErrorCase(S(A(np.ones((2, 3))), 4, 2), RuntimeError, "shape '[4, 2]' is invalid for input of size 6"),
+    ErrorCase(S(A(np.ones((2, 3))), 4, 2), RuntimeError,
+              "shape '[4, 2]' is invalid for input of size 6"),
     ErrorCase(S(A(np.ones((2, 3))), -1, -1), RuntimeError, "only one dimension can be inferred")])
 spec("reshape", reshape_sample(True), calls=("reshape",), variant="function")
 spec("view", reshape_sample(), calls=(".view",), may_raise=True)  # non-contiguous can't view
@@ -472,8 +486,15 @@ def squeeze_sample(draw):
 
 
 spec("squeeze", squeeze_sample())
-spec("unsqueeze", st.builds(lambda x, d: S(x, d % (x.values.ndim + 1) - (x.values.ndim + 1) * (d < 0)),
-                            arrays(maybe_empty_shapes(0, 3)), st.integers(-4, 3)))
+
+
+def unsqueeze_sample(x, d):
+    """dim d wrapped into [-(ndim + 1), ndim], keeping its sign."""
+    slots = x.values.ndim + 1
+    return S(x, d % slots - slots * (d < 0))
+
+
+spec("unsqueeze", st.builds(unsqueeze_sample, arrays(maybe_empty_shapes(0, 3)), st.integers(-4, 3)))
 
 
 @st.composite
@@ -530,7 +551,8 @@ spec("expand_as", st.builds(lambda x, y: S(x, y), arrays(st.just((3, 1))),
 @st.composite
 def repeat_sample(draw):
     x = draw(arrays(draw(maybe_empty_shapes(0, 3))))
-    reps = [draw(st.integers(0 if i else 1, 3)) for i in range(x.values.ndim + draw(st.integers(0, 2)))]
+    n_reps = x.values.ndim + draw(st.integers(0, 2))
+    reps = [draw(st.integers(0 if i else 1, 3)) for i in range(n_reps)]
     return S(x, *reps) if reps and draw(st.booleans()) else S(x, tuple(reps))
 
 
@@ -559,7 +581,8 @@ spec("cat", cat_sample(), calls=("cat", "concat", "concatenate"), errors=[
               "Sizes of tensors must match except in dimension 0"),
     ErrorCase(S([], 0), ValueError, "expected a non-empty list of Tensors")])
 spec("cat", st.just(S([A(np.ones((0,))), A(np.ones((2, 3)), dtype=np.int64), A(np.ones(0))])),
-     calls=("cat",), variant="skipped_empty_still_counts")  # torch: float32, the skipped tensor counts
+     # torch: float32, the skipped tensor counts
+     calls=("cat",), variant="skipped_empty_still_counts")
 spec("stack", st.just(S([A(np.ones((2, 3))), A(np.ones((2, 3)), dtype=np.int64)], dim=-1)),
      calls=("stack",), variant="promotes")
 spec("stack", cat_sample(stack=True), errors=[
@@ -656,7 +679,8 @@ def getitem_sample(draw):
 
 getitem = fn(["Tensor.__getitem__"], lambda L, x, index: x[index])
 spec("getitem", getitem_sample(), calls=(getitem,), errors=[
-    ErrorCase(S(A(np.ones((2, 3))), (0, 3)), IndexError, "index 3 is out of bounds for dimension 1"),
+    ErrorCase(S(A(np.ones((2, 3))), (0, 3)), IndexError,
+              "index 3 is out of bounds for dimension 1"),
     ErrorCase(S(A(np.ones((2, 3))), (0, 0, 0)), IndexError, "too many indices"),
 ])
 
@@ -712,7 +736,8 @@ spec("gather", gather_sample(), errors=[
     ErrorCase(S(A(np.ones((2, 3))), 1, A([[0.0, 1.0]], requires_grad=False)), RuntimeError,
               "Expected dtype int32/int64 for index")])
 spec("scatter", gather_sample(scatter=True, unique=True),
-     calls=("scatter", ".scatter", fn(["Tensor.scatter_"], lambda L, x, d, i, s: (x * 1).scatter_(d, i, s))))
+     calls=("scatter", ".scatter",
+            fn(["Tensor.scatter_"], lambda L, x, d, i, s: (x * 1).scatter_(d, i, s))))
 spec("scatter", gather_sample(unique=True).map(lambda s: S(*s.args, value=-1.5)),
      calls=("scatter", ".scatter"), variant="value")
 spec("scatter_add", gather_sample(scatter=True),
@@ -754,7 +779,8 @@ spec("masked_fill", masked_sample(), calls=(
     fn(["Tensor.masked_fill_"], lambda L, x, m, v: (x * 1).masked_fill_(m, v))), errors=[
     ErrorCase(S(A([1.0, 2.0]), A([1, 0], dtype=np.int64), 0.0), RuntimeError,
               "only supports boolean masks")])
-spec("masked_fill", masked_sample(tensor_value=True), calls=("masked_fill",), variant="tensor_value")
+spec("masked_fill", masked_sample(tensor_value=True), calls=("masked_fill",),
+     variant="tensor_value")
 spec("masked_select", masked_sample(mutual=True))
 spec("nonzero", unary("small_int"), grad=False,
      calls=("nonzero", ".nonzero", fn(["nonzero"], lambda L, x: L.nonzero(x, as_tuple=True)),
@@ -807,7 +833,8 @@ try:
 except ImportError:  # nn not written yet: nothing to register
     pass
 else:
-    for fname, kw in [("relu_", {}), ("elu_", {"alpha": 0.5}), ("leaky_relu_", {"negative_slope": 0.1}),
+    for fname, kw in [("relu_", {}), ("elu_", {"alpha": 0.5}),
+                      ("leaky_relu_", {"negative_slope": 0.1}),
                       ("hardtanh_", {"min_val": -1.0, "max_val": 2.0})]:
         spec("F." + fname, unary("int"), calls=(fn(["F." + fname], lambda L, x, fname=fname, kw=kw:
                                                     getattr(functional(L), fname)(x * 1, **kw)),))

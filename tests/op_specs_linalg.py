@@ -8,7 +8,6 @@ import math
 
 import numpy as np
 from hypothesis import strategies as st
-
 from op_specs import DT, A, ErrorCase, S, fn, spec
 from strategies import Arr, arrays, dim_of, maybe_empty_shapes, shapes
 
@@ -31,8 +30,8 @@ for name in ["tril", "triu"]:
                   "must be int, not float")])
     # NaN and inf outside the kept triangle become 0 (not NaN * 0); ints and bools keep dtype
     spec(name, triangle_sample("special"), variant="special", grad=False,
-         calls=(name, fn([name], lambda L, x, *a, name=name, **k:
-                         (getattr(L, name)((x > 0).long(), *a, **k), getattr(L, name)(x > 0, *a, **k)))))
+         calls=(name, fn([name], lambda L, x, *a, name=name, **k: (
+             getattr(L, name)((x > 0).long(), *a, **k), getattr(L, name)(x > 0, *a, **k)))))
 
 
 @st.composite
@@ -66,7 +65,8 @@ spec("diag_embed", diag_embed_sample(), errors=[
     ErrorCase(S(A(1.0)), IndexError,
               "Dimension out of range (expected to be in range of [-1, 0], but got -2)")])
 spec("trace", st.builds(S, arrays(maybe_empty_shapes(2, 2))), errors=[
-    ErrorCase(S(A(np.ones(3))), RuntimeError, "trace: expected a matrix, but got tensor with dim 1"),
+    ErrorCase(S(A(np.ones(3))), RuntimeError,
+              "trace: expected a matrix, but got tensor with dim 1"),
     ErrorCase(S(A(np.ones((2, 2)), dtype=bool)), NotImplementedError,
               "\"trace\" not implemented for 'Bool'")])
 spec("trace", st.builds(S, arrays(maybe_empty_shapes(2, 2), "int64")), variant="int", grad=False,
@@ -122,7 +122,8 @@ def roll_sample(draw):
 
 
 spec("roll", roll_sample(), errors=[
-    ErrorCase(S(ONES23, (1, 2), 0), RuntimeError, "shifts and dimensions must align. shifts: 2, dims:1"),
+    ErrorCase(S(ONES23, (1, 2), 0), RuntimeError,
+              "shifts and dimensions must align. shifts: 2, dims:1"),
     ErrorCase(S(A(1.0), 1, 0), IndexError, "Dimension specified as 0 but tensor has no dimensions"),
     ErrorCase(S(ONES23, [], []), RuntimeError, "`shifts` required"),
     ErrorCase(S(ONES23, 1.5), TypeError, "must be tuple of ints, not float")])
@@ -135,8 +136,11 @@ def tile_sample(draw):
     return S(x, reps)
 
 
-spec("tile", tile_sample(), calls=("tile", ".tile", fn(["Tensor.tile"], lambda L, x, r: x.tile(*r) if r else x.tile(r))),
-     errors=[ErrorCase(S(ONES23, (-1,)), RuntimeError, "Trying to create tensor with negative dimension -3: [2, -3]"),
+spec("tile", tile_sample(),
+     calls=("tile", ".tile",
+            fn(["Tensor.tile"], lambda L, x, r: x.tile(*r) if r else x.tile(r))),
+     errors=[ErrorCase(S(ONES23, (-1,)), RuntimeError,
+                       "Trying to create tensor with negative dimension -3: [2, -3]"),
              ErrorCase(S(ONES23, 2), TypeError, "must be tuple of ints, not int")])
 
 
@@ -154,7 +158,8 @@ def repeat_interleave_sample(draw, tensor_repeats=False):
         return S(x, Arr(counts.astype(np.int64)), **kw)
     r = draw(st.integers(0, 3))
     if draw(st.booleans()):
-        kw["output_size"] = r * (x.values.size if dim is None else (x.values.shape[dim] if n else 1))
+        size = x.values.size if dim is None else (x.values.shape[dim] if n else 1)
+        kw["output_size"] = r * size
     return S(x, r, **kw)
 
 
@@ -165,14 +170,16 @@ spec("repeat_interleave", repeat_interleave_sample(), errors=[
               "repeats must have the same size as input along dim, but got repeats.size(0) = 3 "
               "and input.size(0) = 2"),
     ErrorCase(S(ONES23, A([1, -2], **LONG), 0), RuntimeError, "repeats can not be negative"),
-    ErrorCase(S(ONES23, A([[1, 2]], **LONG), 0), RuntimeError, "repeats must be 0-dim or 1-dim tensor"),
+    ErrorCase(S(ONES23, A([[1, 2]], **LONG), 0), RuntimeError,
+              "repeats must be 0-dim or 1-dim tensor"),
     ErrorCase(S(ONES23, A([1.0, 2.0], requires_grad=False), 0), NotImplementedError,
               "\"repeat_interleave_cpu\" not implemented for 'Float'"),
     ErrorCase(S(ONES23, 2, 0, output_size=5), RuntimeError,
               "repeat_interleave: Invalid output_size, expected 4 but got 5")])
 spec("repeat_interleave", repeat_interleave_sample(True), variant="tensor_repeats")
-spec("repeat_interleave", st.builds(lambda c: S(c), arrays(st.sampled_from([(0,), (3,), (5,)]), "int64")
-                                    .map(lambda a: Arr(np.abs(a.values)))),
+spec("repeat_interleave",
+     st.builds(lambda c: S(c), arrays(st.sampled_from([(0,), (3,), (5,)]), "int64")
+               .map(lambda a: Arr(np.abs(a.values)))),
      variant="counts_only", grad=False, calls=("repeat_interleave",))
 spec("fliplr", st.builds(S, arrays(maybe_empty_shapes(2, 4))), errors=[
     ErrorCase(S(A(np.ones(3))), RuntimeError, "Input must be >= 2-d.")])
@@ -190,9 +197,12 @@ def rot90_sample(draw):
 
 
 spec("rot90", rot90_sample(), errors=[
-    ErrorCase(S(ONES23, 1, [0, 0]), RuntimeError, "expected rotation dims to be different, but got dim0 = 0 and dim1 = 0"),
-    ErrorCase(S(ONES23, 1, [0]), RuntimeError, "expected total rotation dims == 2, but got dims = 1"),
-    ErrorCase(S(A(np.ones(3)), 1, [0, 1]), RuntimeError, "expected total dims >= 2, but got total dims = 1")])
+    ErrorCase(S(ONES23, 1, [0, 0]), RuntimeError,
+              "expected rotation dims to be different, but got dim0 = 0 and dim1 = 0"),
+    ErrorCase(S(ONES23, 1, [0]), RuntimeError,
+              "expected total rotation dims == 2, but got dims = 1"),
+    ErrorCase(S(A(np.ones(3)), 1, [0, 1]), RuntimeError,
+              "expected total dims >= 2, but got total dims = 1")])
 
 
 @st.composite
@@ -258,7 +268,8 @@ def grid_sample(draw, ndims=(0, 1), count=(1, 3), kinds=True):
 
 spec("meshgrid", grid_sample().map(lambda s: S(*s.args, indexing="ij")), calls=("meshgrid",),
      errors=[ErrorCase(S(A(np.ones(3)), A(np.ones(3)), indexing="foo"), RuntimeError,
-                       "torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: foo"),
+                       "torch.meshgrid: indexing must be one of \"xy\" or \"ij\", "
+                       "but received: foo"),
              ErrorCase(S(A(np.ones(3)), A(np.ones(3), **LONG), indexing="ij"), RuntimeError,
                        "meshgrid expects all tensors to have the same dtype"),
              ErrorCase(S(indexing="ij"), RuntimeError, "meshgrid expects a non-empty TensorList"),
@@ -268,9 +279,10 @@ spec("meshgrid", grid_sample().map(lambda s: S(*s.args, indexing="xy")), calls=(
      variant="xy")
 spec("cartesian_prod", grid_sample((1, 1), (1, 3)).filter(lambda s: isinstance(s.args[0], Arr)),
      calls=("cartesian_prod",), errors=[
-         ErrorCase(S(A(np.ones((2, 2)))), RuntimeError, "Expect a 1D vector, but got shape [2, 2]")])
+         ErrorCase(S(A(np.ones((2, 2)))), RuntimeError,
+                   "Expect a 1D vector, but got shape [2, 2]")])
 
-# ==== joining and splitting (ops/joining.py) =========================================================
+# ==== joining and splitting (ops/joining.py) ======================================================
 @st.composite
 def stack_like_sample(draw, name):
     """Inputs that torch's hstack/vstack/dstack/column_stack accept: a common shape
@@ -315,9 +327,11 @@ def tensor_split_sample(draw):
 spec("tensor_split", tensor_split_sample(), errors=[
     ErrorCase(S(A(np.ones(7)), 0), RuntimeError, "number of sections must be larger than 0, got 0"),
     ErrorCase(S(A(1.0), 2), RuntimeError,
-              "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"),
+              "tensor_split expected at least a 1-dimensional tensor, "
+              "but got a tensor with 0 dims"),
     ErrorCase(S(A(np.ones(7)), A([1.0, 4.0], requires_grad=False)), RuntimeError,
-              "tensor_split expected tensor_indices_or_sections to have dtype of long, but got Float")])
+              "tensor_split expected tensor_indices_or_sections to have dtype of long, "
+              "but got Float")])
 
 
 @st.composite
@@ -345,7 +359,7 @@ spec("vsplit", named_split_sample(lambda n: 0, 2), errors=[
 spec("dsplit", named_split_sample(lambda n: 2, 3), errors=[
     ErrorCase(S(A(np.ones((4, 2, 6))), 4), RuntimeError, "is not divisible by the split_size 4!")])
 
-# ==== var_mean / std_mean (ops/moments.py) ============================================================
+# ==== var_mean / std_mean (ops/moments.py) ========================================================
 from op_specs import var_kw  # noqa: E402
 from strategies import reduction  # noqa: E402
 
@@ -380,7 +394,8 @@ def _no_nan_unless_ignored(s):
 
 
 M23, M34 = A(np.ones((2, 3))), A(np.ones((3, 4)))
-spec("addmm", add_product_sample("addmm").filter(_no_nan_unless_ignored), tol32=(1e-4, 1e-5), errors=[
+spec("addmm", add_product_sample("addmm").filter(_no_nan_unless_ignored),
+     tol32=(1e-4, 1e-5), errors=[
     ErrorCase(S(A(np.ones((3, 4))), M23, M34), RuntimeError,
               "The expanded size of the tensor (2) must match the existing size (3) at "
               "non-singleton dimension 0"),
@@ -395,7 +410,8 @@ spec("addmm", add_product_sample("addmm").map(lambda s: S(*(
     Arr(np.round(np.nan_to_num(a.values, posinf=1.0, neginf=-1.0) * 3).astype(np.int64))
     for a in s.args), beta=2, alpha=3)),
      variant="int", grad=False, calls=("addmm",))
-spec("addmv", add_product_sample("addmv").filter(_no_nan_unless_ignored), tol32=(1e-4, 1e-5), errors=[
+spec("addmv", add_product_sample("addmv").filter(_no_nan_unless_ignored),
+     tol32=(1e-4, 1e-5), errors=[
     ErrorCase(S(A(np.ones(3)), M23, A(np.ones(3))), RuntimeError,
               "size mismatch, got input (3), mat (2x3), vec (3)"),
     ErrorCase(S(A(np.ones(2)), M23, A(np.ones(3), **LONG)), RuntimeError,
@@ -424,7 +440,8 @@ def outer_sample(draw):
 
 
 spec("outer", outer_sample(), calls=("outer", ".outer", "ger", ".ger"), errors=[
-    ErrorCase(S(M23, A(np.ones(3))), RuntimeError, "outer: Expected 1-D argument self, but got 2-D")])
+    ErrorCase(S(M23, A(np.ones(3))), RuntimeError,
+              "outer: Expected 1-D argument self, but got 2-D")])
 
 
 @st.composite
@@ -504,14 +521,16 @@ spec("cdist", cdist_sample(), calls=("cdist",), tol32=(1e-4, 1e-4), errors=[
               "The size of tensor a (3) must match the size of tensor b (2) at non-singleton "
               "dimension 0")])
 
-# ==== einsum (ops/einsum.py) ========================================================================
+# ==== einsum (ops/einsum.py) ======================================================================
 EINSUM_CASES = [  # (equation, operand shapes): products, sums, transposes, diagonals, ...
-    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 0)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 0)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
     ("i,i->", [(4,), (4,)]), ("i,j->ij", [(3,), (2,)]), ("ij->ji", [(2, 3)]), ("ij->", [(2, 3)]),
     ("ij->j", [(2, 3)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]), ("iij->j", [(2, 2, 3)]),
     ("iji->ij", [(2, 3, 2)]), ("ba", [(2, 3)]), ("Ba,aC", [(2, 3), (3, 2)]),
     ("...ij,...jk", [(2, 1, 2, 3), (4, 3, 2)]), ("...ii->...i", [(2, 3, 3)]),
-    ("i...->...", [(2, 3, 4)]), ("i,i->", [(3,), (1,)]), ("bn,anm,bm->ba", [(2, 3), (4, 3, 2), (2, 2)]),
+    ("i...->...", [(2, 3, 4)]), ("i,i->", [(3,), (1,)]),
+    ("bn,anm,bm->ba", [(2, 3), (4, 3, 2), (2, 2)]),
     ("i ,  j -> i j", [(2,), (3,)]), ("->", [()]), ("ij,ij->ij", [(2, 1), (1, 3)]),
 ]
 

@@ -78,7 +78,7 @@ spec("tan", unary("int64"), variant="int_input", grad=False,
 spec("tan", unary("bool"), variant="bool_input", grad=False, dtypes=("float64",),
      calls=("tan", "erf", "erfinv", "exp2", "deg2rad"))
 
-# ==== rounding and sign: integer inputs keep their dtype ============================================
+# ==== rounding and sign: integer inputs keep their dtype ==========================================
 spec("trunc", unary("halves"), calls=calls_of("trunc", "fix"), errors=[
     ErrorCase(S(A([True, False])), NotImplementedError,
               "\"trunc_vml_cpu\" not implemented for 'Bool'")])
@@ -101,7 +101,7 @@ spec("nan_to_num", unary("special", kwargs=nan_kw), calls=calls_of("nan_to_num")
 spec("nan_to_num", st.just(S(A([NAN, INF, -INF, 1.0]), 1.0, 2.0, -3.0)), variant="positional",
      calls=("nan_to_num", ".nan_to_num"))
 
-# ==== two-input =====================================================================================
+# ==== two-input ===================================================================================
 SAME_SIZE = "must match the size of tensor b"
 spec("atan2", binary("normal", "normal", scalar=False), calls=calls_of("atan2", "arctan2"),
      may_raise=True,  # the in-place form can't grow self to the broadcast shape
@@ -211,6 +211,6 @@ spec("clamp_min", st.builds(lambda x, m: S(x, m), arrays(maybe_empty_shapes(), "
                             st.sampled_from([0, 1, 0.5])),
      variant="int_input", grad=False, calls=("clamp_min", "clamp_max"))
 
-# ==== casts missing before ===========================================================================
+# ==== casts missing before ========================================================================
 spec("short", unary("wide"), grad=False,
      calls=(fn(["Tensor.short", "Tensor.char"], lambda L, x: (x.short(), (x / 10).char())),))

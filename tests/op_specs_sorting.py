@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
-from op_specs import A, DT, ErrorCase, S, fn, spec
+from op_specs import DT, A, ErrorCase, S, fn, spec
 from strategies import Arr, arrays, dim_of, maybe_empty_shapes, seeds, shapes
 
 ONES = np.ones((2, 3))
@@ -52,7 +52,7 @@ spec("msort", st.builds(lambda x: S(x), arrays(maybe_empty_shapes(0, 3), "int"))
      calls=("msort", ".msort"))
 
 
-# ==== topk / kthvalue / median =====================================================================
+# ==== topk / kthvalue / median ====================================================================
 @st.composite
 def topk_sample(draw, kind="normal"):
     x, d, n = draw(along_dim(kind))
@@ -139,7 +139,7 @@ spec("median", st.builds(lambda x: S(x), arrays(shapes(0, 3), "int64")), variant
      grad=False, dtypes=("float64",))
 
 
-# ==== scans ========================================================================================
+# ==== scans =======================================================================================
 @st.composite
 def scan_sample(draw, kind="normal", kwargs=st.just({})):
     x, d, _ = draw(along_dim(kind))
@@ -164,7 +164,7 @@ spec("logcumsumexp", scan_sample("special"), variant="special", grad=False,
      calls=("logcumsumexp",))
 
 
-# ==== searchsorted / bucketize =====================================================================
+# ==== searchsorted / bucketize ====================================================================
 @st.composite
 def searchsorted_sample(draw, nd=False, kind="halves"):
     m = draw(st.integers(1, 5))
@@ -219,7 +219,7 @@ spec("bucketize", searchsorted_sample().filter(lambda s: "side" not in s.kwargs)
               "boundaries tensor must be 1 dimension, but got dim(2)")])
 
 
-# ==== unique / bincount / take =====================================================================
+# ==== unique / bincount / take ====================================================================
 @st.composite
 def unique_sample(draw, kind="small_int", with_dim=False):
     shape = draw(maybe_empty_shapes(0 if not with_dim else 1, 3))
@@ -263,8 +263,10 @@ spec("bincount", bincount_sample(), grad=False, errors=[
               "bincount only supports 1-d non-negative integral inputs."),
     ErrorCase(S(A([[1, 2]], dtype=LONG)), RuntimeError,
               "bincount only supports 1-d non-negative integral inputs."),
-    ErrorCase(S(A([1.0, 2.0])), NotImplementedError, "\"bincount_cpu\" not implemented for 'Float'"),
-    ErrorCase(S(A([True, False])), NotImplementedError, "\"bincount_cpu\" not implemented for 'Bool'"),
+    ErrorCase(S(A([1.0, 2.0])), NotImplementedError,
+              "\"bincount_cpu\" not implemented for 'Float'"),
+    ErrorCase(S(A([True, False])), NotImplementedError,
+              "\"bincount_cpu\" not implemented for 'Bool'"),
     ErrorCase(S(A([1, 2], dtype=LONG), minlength=-1), RuntimeError, "minlength should be >= 0"),
     ErrorCase(S(A([1, 2], dtype=LONG), A([1.0])), RuntimeError,
               "weights should be 1-d and have the same length as input"),

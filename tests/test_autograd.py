@@ -68,7 +68,8 @@ def test_backward_twice_needs_retain_graph(device):
         y = (x.exp() * x).sum()
         y.backward(retain_graph=True)
         y.backward()  # allowed: the first call kept the graph
-        with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        with pytest.raises(RuntimeError,
+                           match="Trying to backward through the graph a second time"):
             y.backward()
         np.testing.assert_allclose(grad_np(x), 2 * (np.exp([1, 2]) * np.array([2, 3])))
 
@@ -83,7 +84,8 @@ def test_backward_with_gradient_on_non_scalar(device):
     run_both(program, device)
     for lib in LIBS:
         y = tensor(lib, [1.0, 2.0], requires_grad=True) * 2
-        with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        with pytest.raises(RuntimeError,
+                           match="grad can be implicitly created only for scalar outputs"):
             y.backward()
         with pytest.raises(RuntimeError, match="Mismatch in shape"):
             y.backward(tensor(lib, [1.0, 2.0, 3.0]))
@@ -95,7 +97,7 @@ def test_backward_on_tensor_without_grad_raises():
             tensor(lib, [1.0]).sum().backward()
 
 
-# ---- hooks and retain_grad --------------------------------------------------------------------------
+# ---- hooks and retain_grad -----------------------------------------------------------------------
 def test_hooks_read_and_replace_gradients(device):
     def program(lib, dev):
         seen = []
@@ -130,11 +132,12 @@ def test_retain_grad_and_non_leaf_grad_is_none(device):
 
 def test_hook_on_tensor_without_grad_raises():
     for lib in LIBS:
-        with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that doesn't require gradient"):
+        with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that "
+                                               "doesn't require gradient"):
             tensor(lib, [1.0]).register_hook(lambda g: g)
 
 
-# ---- detach, grad modes, requires_grad propagation --------------------------------------------------
+# ---- detach, grad modes, requires_grad propagation -----------------------------------------------
 def test_detach_shares_memory_and_stops_gradients(device):
     for lib in LIBS:
         x = tensor(lib, [1.0, 2.0], requires_grad=True)
@@ -183,7 +186,8 @@ def test_requires_grad_propagation():
         assert (a + b).grad_fn is not None and (b * 2).grad_fn is None
         assert not (a > b).requires_grad  # bool outputs never require grad
         assert not a.argmax().requires_grad
-        with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf variables"):
+        with pytest.raises(RuntimeError,
+                           match="you can only change requires_grad flags of leaf variables"):
             (a * 2).requires_grad_(False)
 
 
@@ -242,7 +246,7 @@ def test_variable_is_a_new_leaf_and_leaves_its_data_alone():
             lib.autograd.Variable([1, 2])
 
 
-# ---- in-place checks ------------------------------------------------------------------------------------
+# ---- in-place checks -----------------------------------------------------------------------------
 def test_inplace_on_saved_tensor_raises_at_backward():
     for lib in LIBS:
         x = tensor(lib, [1.0, 2.0], requires_grad=True)
@@ -255,7 +259,8 @@ def test_inplace_on_saved_tensor_raises_at_backward():
 def test_inplace_on_leaf_requiring_grad_raises():
     for lib in LIBS:
         x = tensor(lib, [1.0, 2.0], requires_grad=True)
-        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being "
+                                               "used in an in-place operation"):
             x.add_(1)
         with lib.no_grad():
             x.add_(1)   # fine without recording (an optimizer step)
@@ -274,7 +279,7 @@ def test_inplace_on_non_leaf_keeps_the_chain(device):
     run_both(program, device)
 
 
-# ---- graphs: reuse, diamonds ------------------------------------------------------------------------------
+# ---- graphs: reuse, diamonds ---------------------------------------------------------------------
 def test_tensor_used_twice_and_diamond_graph(device):
     def program(lib, dev):
         x = tensor(lib, [0.5, -1.0, 2.0], dev, requires_grad=True)
@@ -299,7 +304,7 @@ def test_multi_output_with_unused_output(device):
     run_both(program, device)
 
 
-# ---- custom Function -----------------------------------------------------------------------------------------
+# ---- custom Function -----------------------------------------------------------------------------
 def _make_function(lib):
     class Cube(lib.autograd.Function):
         @staticmethod
@@ -333,11 +338,12 @@ def test_custom_function_saved_tensors_freed_after_backward():
         x = tensor(lib, [1.0], requires_grad=True)
         y = Cube.apply(x, 1.0).sum()
         y.backward()
-        with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        with pytest.raises(RuntimeError,
+                           match="Trying to backward through the graph a second time"):
             y.backward()
 
 
-# ---- autograd.grad, gradcheck ------------------------------------------------------------------------------
+# ---- autograd.grad, gradcheck --------------------------------------------------------------------
 def test_autograd_grad(device):
     def program(lib, dev):
         x = tensor(lib, [1.0, 2.0], dev, requires_grad=True)
@@ -394,7 +400,7 @@ def test_gradcheck_catches_a_wrong_backward():
     assert not minitorch.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
 
 
-# ---- devices ------------------------------------------------------------------------------------------------------
+# ---- devices -------------------------------------------------------------------------------------
 def test_mixed_device_error():
     if not minitorch.cuda.is_available():
         pytest.skip("needs a GPU: the error is raised by real cuda tensors")

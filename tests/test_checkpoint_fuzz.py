@@ -15,14 +15,13 @@ import struct
 
 import numpy as np
 import safetensors.numpy
+from fuzz_helpers import NamedBytes, fails_if_slower_than, mutate_bytes, seeds
 from hypothesis import HealthCheck, given, settings
 
 import minitorch
 from minitorch import backend, dtypes, serialization
 from minitorch.nn.parameter import Parameter
 from minitorch.serialization import load, save
-
-from fuzz_helpers import NamedBytes, fails_if_slower_than, mutate_bytes, seeds
 
 NAME = "fuzz-checkpoint.pt"
 

@@ -14,10 +14,10 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-
-import minitorch
 from parity_helpers import both
 from strategies import shapes
+
+import minitorch
 
 LIBS = [minitorch, torch]
 SIZED = ["zeros", "ones", "empty", "rand", "randn"]
@@ -40,7 +40,7 @@ def same_meta(fn, what):
     assert results[0] == results[1], f"{what}: minitorch {results[0]}, torch {results[1]}"
 
 
-# ---- the size argument --------------------------------------------------------------------------------
+# ---- the size argument ---------------------------------------------------------------------------
 SIZE_FORMS = {
     "varargs": lambda f, s: f(*s),
     "tuple": lambda f, s: f(tuple(s)),
@@ -88,7 +88,7 @@ def test_dtype_device_requires_grad(name, kwargs):
     same_meta(call, f"{name} {kwargs}")
 
 
-# ---- randint --------------------------------------------------------------------------------------
+# ---- randint -------------------------------------------------------------------------------------
 RANDINT_FORMS = {
     "high, size": lambda L: L.randint(5, (3,)),
     "low, high, size": lambda L: L.randint(2, 5, (3, 2)),
@@ -127,7 +127,7 @@ def test_randint_range_and_generator(low, width, seed):
     assert first.numpy().min() >= low and first.numpy().max() < low + width
 
 
-# ---- normal --------------------------------------------------------------------------------------------
+# ---- normal --------------------------------------------------------------------------------------
 NORMAL_FORMS = {
     "(Tensor, Tensor)": lambda L: L.normal(L.zeros(3), L.ones(3)),
     "(Tensor, Tensor) broadcast": lambda L: L.normal(L.zeros(3, 1), L.ones(2)),
@@ -179,7 +179,7 @@ def test_normal_statistics_and_gradients():
     np.testing.assert_allclose(s.grad.numpy(), out.detach().numpy())  # noise, as mean = 0
 
 
-# ---- generator= --------------------------------------------------------------------------------------
+# ---- generator= ----------------------------------------------------------------------------------
 GENERATOR_CALLS = {
     "rand": lambda g: minitorch.rand(3, generator=g),
     "randn": lambda g: minitorch.randn(size=(3,), generator=g),
@@ -202,7 +202,7 @@ def test_generator_makes_draws_reproducible(name):
     assert not np.array_equal(first.numpy(), other.numpy())
 
 
-# ---- out= ----------------------------------------------------------------------------------------------
+# ---- out= ----------------------------------------------------------------------------------------
 OUT_CALLS = {
     "zeros": lambda L, out, **k: L.zeros(2, 3, out=out, **k),
     "ones": lambda L, out, **k: L.ones(size=(2, 3), out=out, **k),

@@ -13,12 +13,11 @@ import struct
 
 import numpy as np
 import pytest
+from fuzz_helpers import fails_if_slower_than, mutate_bytes, seeds
 from hypothesis import HealthCheck, given, settings
 from PIL import Image
 
 from minitorch.vision import datasets
-
-from fuzz_helpers import fails_if_slower_than, mutate_bytes, seeds
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True,
                 suppress_health_check=list(HealthCheck))

@@ -159,8 +159,8 @@ def _losses(tmp_path, workers):
                TQDM_MININTERVAL="0")  # print every step's postfix, not a timed sample
     proc = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "mnist_cnn.py"), "--seed", "0", "--limit",
-         "20", "--data", "subset", "--num-workers", str(workers)], cwd=tmp_path, env=env, capture_output=True, text=True,
-        timeout=300, check=False)
+         "20", "--data", "subset", "--num-workers", str(workers)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     losses = []
     for value in re.findall(r"loss=([0-9.]+)", proc.stderr):

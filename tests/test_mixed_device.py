@@ -26,15 +26,15 @@ import warnings
 
 import numpy as np
 import pytest
+import test_op_parity as parity
 import torch
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
-
-import minitorch
-import test_op_parity as parity
 from op_specs import SPECS, call_spec
 from strategies import Arr, Sample
 from test_no_numpy_leaks import FUNCTIONAL, _arrays_in, _f, _ints, _probs, _x
+
+import minitorch
 
 pytestmark = pytest.mark.skipif(
     not minitorch.cuda.is_available(),

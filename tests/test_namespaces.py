@@ -11,7 +11,6 @@ import torch
 import minitorch
 from minitorch import _cpu
 
-
 # ---- accelerator ---------------------------------------------------------------------------
 # for tests/test_op_registry.py: the public names these tests compare with torch
 COVERED = {"get_num_threads", "set_num_threads"}

@@ -162,7 +162,9 @@ def test_double_backward():
     rng = np.random.default_rng(0)
     inputs = [to_mt(rng.standard_normal(s), requires_grad=True)
               for s in [(2, 3, 2), (2, 4, 2), (2, 4, 3), (3, 4)]]
-    fn = lambda q, k, v, m: F.scaled_dot_product_attention(q, k, v, attn_mask=m)
+
+    def fn(q, k, v, m):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=m)
     assert gradcheck(fn, inputs)
     assert gradgradcheck(fn, inputs)
 

@@ -7,11 +7,11 @@ import torch
 import torch.nn.functional as TF
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from nn_helpers import check_fn, check_module, to_mt
 
 import minitorch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
-from nn_helpers import check_fn, check_module, to_mt
 
 DTYPES = ["float64", "float32"]
 TOL = {"float64": dict(rtol=1e-10, atol=1e-12), "float32": dict(rtol=1e-4, atol=1e-4)}

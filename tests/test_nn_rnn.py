@@ -270,6 +270,77 @@ def test_cells_second_derivatives_match_torch(kind, cells):
         assert_close(m, t, "float64", what=f"result {n} (first order, then second)")
 
 
+@pytest.mark.parametrize("cells", ["fused", "reference"])
+@pytest.mark.parametrize("kwargs", [{}, {"num_layers": 2, "bidirectional": True},
+                                    {"batch_first": True, "bias": False}])
+def test_lstm_layer_second_derivatives_match_torch(kwargs, cells):
+    """create_graph=True through nn.LSTM: the whole-sequence op's backward_graph (fused),
+    or the per-step reference cells; first and second derivatives against torch."""
+    rng = np.random.default_rng(0)
+    layers = kwargs.get("num_layers", 1) * (2 if kwargs.get("bidirectional") else 1)
+    shape = (2, 3, 2) if kwargs.get("batch_first") else (3, 2, 2)  # L = 3, N = 2
+    arrays = [rng.standard_normal(shape), rng.standard_normal((layers, 2, 4)),
+              rng.standard_normal((layers, 2, 4))]
+    ours, theirs = _pair("LSTM", (2, 4), kwargs, "float64")
+    results = []
+    for lib, layer in ((minitorch, ours), (torch, theirs)):
+        with minitorch.backends.reference.flags(enabled=cells == "reference"):
+            x, h0, c0 = [lib.tensor(a, requires_grad=True) for a in arrays]
+            out, (h, c) = layer(x, (h0, c0))
+            leaves = [x, h0, c0, *layer.parameters()]
+            upstream = [lib.tensor(a) for a in _weights_like([out, h, c])]
+            grads = lib.autograd.grad([out, h, c], leaves, upstream, create_graph=True)
+            w = [lib.tensor(a) for a in _weights_like(grads)]
+            second = lib.autograd.grad(sum((g * wi).sum() for g, wi in zip(grads, w)), leaves)
+        results.append([g.detach() for g in grads] + [d.detach() for d in second])
+    for n, (m, t) in enumerate(zip(*results)):
+        assert_close(m, t, "float64", what=f"result {n} (first order, then second)")
+
+
+def _graph_ops(tensor):
+    """The names of the graph nodes behind `tensor`."""
+    seen, stack = {}, [tensor.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is not None and id(node) not in seen:
+            seen[id(node)] = node.name()
+            stack.extend(n for n, _ in node.next_functions)
+    return set(seen.values())
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_lstm_runs_one_sequence_op_unless_reference_or_packed(packed):
+    """nn.LSTM on a padded batch runs each layer as one LSTMSequence node
+    (ops/recurrent_sequence.py); reference mode, and a packed batch of unequal lengths,
+    keep the per-step cells."""
+    lstm = nn.LSTM(3, 4)
+    x = minitorch.randn(5, 2, 3)
+    if packed:
+        x = rnn_utils.pack_padded_sequence(x, [5, 3])
+    for reference in (False, True):
+        with minitorch.backends.reference.flags(enabled=reference):
+            out = lstm(x)[0]
+        nodes = _graph_ops(out.data if packed else out)
+        assert ("LSTMSequenceBackward0" in nodes) == (not reference and not packed), nodes
+
+
+@pytest.mark.parametrize("which", ["h0", "c0"])
+def test_lstm_initial_state_modified_in_place_raises_like_torch(which):
+    messages = []
+    for lib in (minitorch, torch):
+        lib.manual_seed(0)
+        lstm = lib.nn.LSTM(3, 4)
+        h0, c0 = lib.randn(1, 2, 4, requires_grad=True), lib.randn(1, 2, 4, requires_grad=True)
+        h0, c0 = h0 * 1, c0 * 1
+        out, _ = lstm(lib.randn(5, 2, 3), (h0, c0))
+        (h0 if which == "h0" else c0).mul_(2)
+        with pytest.raises(RuntimeError) as info:
+            out.sum().backward()
+        messages.append(str(info.value).split(": [")[0])
+    assert messages[0].endswith("has been modified by an inplace operation")
+    assert messages[0] == messages[1]
+
+
 def _weights_like(tensors):
     rng = np.random.default_rng(1)
     return [rng.standard_normal(tuple(t.shape)) for t in tensors]

@@ -22,14 +22,14 @@ import warnings
 
 import numpy as np
 import pytest
+import test_op_parity as parity
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import minitorch
-import test_op_parity as parity
 from op_specs import SPECS
 from strategies import Arr, Sample
+
+import minitorch
 
 NUMPY_DIR = os.path.dirname(np.__file__)
 

@@ -24,11 +24,11 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import minitorch
 from op_specs import SPECS, call_spec
 from parity_helpers import assert_like_torch, difference, outcome
 from strategies import Arr, arrays, shapes
+
+import minitorch
 
 TENSOR_DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
                  "float64"]
@@ -77,7 +77,7 @@ def _np_scalar(np_type, value):
     return np_type(value)
 
 
-# ---- every binary op of the registry, a NumPy scalar on either side -------------------------------
+# ---- every binary op of the registry, a NumPy scalar on either side ------------------------------
 def check_scalar_call(call, x_mine, x_ref, scalar, scalar_first, what, twins):
     """`call(lib, a, b)` with a NumPy scalar, against the same call with its Python twin.
 
@@ -173,7 +173,7 @@ def test_operator_with_numpy_scalar(symbol, x, value):
                                   f"{'first' if first else 'second'}", twins)
 
 
-# ---- NumPy arrays as operands ----------------------------------------------------------------------
+# ---- NumPy arrays as operands --------------------------------------------------------------------
 ARRAY_DTYPES = ["bool", "int64", "int32", "float32", "float64"]
 
 
@@ -238,7 +238,8 @@ def test_array_operand_of_tensor_requiring_grad():
     """NumPy reads such a tensor through __array__, which is x.numpy(): torch refuses."""
     for lib in (minitorch, torch):
         x = lib.ones(3, requires_grad=True)
-        with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires grad"):
+        message = "Can't call numpy\\(\\) on Tensor that requires grad"
+        with pytest.raises(RuntimeError, match=message):
             x * np.array(2.0)
         with pytest.raises(RuntimeError, match="requires grad"):
             np.asarray(x)
@@ -251,7 +252,7 @@ def test_numpy_ufunc_on_tensor_gives_tensor():
                           lambda: fn(torch.arange(-2.0, 3.0)), repr(fn))
 
 
-# ---- in-place ops, clamp, indexing, creation --------------------------------------------------------
+# ---- in-place ops, clamp, indexing, creation -----------------------------------------------------
 # Each takes (lib, s) with a NumPy scalar s; run for every NumPy scalar type below.
 INPLACE = {
     "add_": lambda L, s: L.arange(-3.0, 4).add_(s),
@@ -338,7 +339,7 @@ def test_numpy_scalar_argument(name, fn, scalars):
         assert_like_torch(lambda: fn(minitorch, s), lambda: fn(torch, s), f"{name}, {s!r}")
 
 
-# ---- memory sharing -----------------------------------------------------------------------------------
+# ---- memory sharing ------------------------------------------------------------------------------
 @given(x=arrays(shapes(min_dims=1, max_dims=3), "int"),
        dtype=st.sampled_from(["float32", "float64", "int64", "uint8", "bool"]))
 def test_from_numpy_and_numpy_share_memory(x, dtype):

@@ -14,10 +14,10 @@ import pytest
 import torch
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from op_specs import DT, SPECS, call_spec
+from strategies import Arr
 
 import minitorch
-from op_specs import SPECS, DT, call_spec
-from strategies import Arr
 
 # MINITORCH_NO_SHRINK=1 reports the first failing example as drawn (fast when debugging
 # many failures at once); CI keeps hypothesis' shrinking for minimal examples.

@@ -26,9 +26,9 @@ import re
 from pathlib import Path
 
 import pytest
+from op_specs import SPECS
 
 import minitorch
-from op_specs import SPECS
 
 TESTS = Path(__file__).parent
 NN_TEST_GLOBS = ["test_nn_*.py", "test_losses.py", "test_conv_pool.py"]

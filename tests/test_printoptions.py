@@ -12,7 +12,6 @@ import torch
 import minitorch
 from minitorch import tensor_repr
 
-
 # for tests/test_op_registry.py: the public names these tests compare with torch
 COVERED = {"set_printoptions"}
 

@@ -98,7 +98,7 @@ def test_legacy_constructors():
     assert minitorch.Tensor([1, 2]).dtype is minitorch.float32
 
 
-# ---- dtypes and type promotion --------------------------------------------------------------------
+# ---- dtypes and type promotion -------------------------------------------------------------------
 DTYPES = ["int64", "int32", "float32", "float64", "bool"]
 
 
@@ -167,7 +167,7 @@ def test_python_floats_stay_weak():
     assert minitorch.tensor([1, 2]).float().mean().dtype is minitorch.float32
 
 
-# ---- properties, conversions, repr -----------------------------------------------------------------
+# ---- properties, conversions, repr ---------------------------------------------------------------
 def test_properties_match_torch(device):
     a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     mine, ref = minitorch.tensor(a, device=device), torch.tensor(a)
@@ -286,7 +286,7 @@ def test_repr_shows_grad_fn_and_requires_grad():
     assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
 
 
-# ---- devices --------------------------------------------------------------------------------------------
+# ---- devices -------------------------------------------------------------------------------------
 def test_device_objects():
     assert str(minitorch.device("cuda", 1)) == "cuda:1" == str(torch.device("cuda", 1))
     assert minitorch.device("cpu") == "cpu" and repr(minitorch.device("cuda:0")) == \
@@ -311,7 +311,7 @@ def test_cuda_round_trip(device):
         x.numpy()
 
 
-# ---- random numbers ---------------------------------------------------------------------------------------
+# ---- random numbers ------------------------------------------------------------------------------
 def test_manual_seed_reproduces_and_generators_are_independent(device):
     minitorch.manual_seed(3)
     a = minitorch.rand(4, device=device).tolist()
@@ -354,16 +354,20 @@ def test_random_shapes_dtypes_and_ranges(device):
     assert m.dtype is minitorch.int64 and m.tolist() == [[1, 1], [0, 0]]
 
 
-# ---- errors ------------------------------------------------------------------------------------------------
+# ---- errors --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("program,exc,match", [
-    (lambda L: L.tensor([[1, 2], [3]]), ValueError, "expected sequence of length 2 at dim 1 (got 1)"),
-    (lambda L: L.tensor([[1, 2], [3, 4, 5]]), ValueError, "expected sequence of length 2 at dim 1 (got 3)"),
+    (lambda L: L.tensor([[1, 2], [3]]), ValueError,
+     "expected sequence of length 2 at dim 1 (got 1)"),
+    (lambda L: L.tensor([[1, 2], [3, 4, 5]]), ValueError,
+     "expected sequence of length 2 at dim 1 (got 3)"),
     (lambda L: L.tensor([[1, 2], 3]), TypeError, "not a sequence"),
     (lambda L: L.FloatTensor([[1, 2], [3]]), ValueError, "expected sequence of length 2 at dim 1"),
     (lambda L: L.FloatTensor("abc"), TypeError, "new(): invalid data type 'str'"),
     (lambda L: L.FloatTensor(2.5), TypeError, "new(): data must be a sequence (got float)"),
-    (lambda L: L.ones(2, -3), RuntimeError, "Trying to create tensor with negative dimension -3: [2, -3]"),
-    (lambda L: L.randn(-1), RuntimeError, "Trying to create tensor with negative dimension -1: [-1]"),
+    (lambda L: L.ones(2, -3), RuntimeError,
+     "Trying to create tensor with negative dimension -3: [2, -3]"),
+    (lambda L: L.randn(-1), RuntimeError,
+     "Trying to create tensor with negative dimension -1: [-1]"),
     (lambda L: L.FloatTensor(-1), RuntimeError, "negative dimension -1"),
     (lambda L: L.nn.Linear(-1, 2), RuntimeError, "negative dimension -1: [2, -1]"),
     (lambda L: L.zeros(2.5), TypeError, "zeros(): argument 'size'"),
@@ -371,21 +375,30 @@ def test_random_shapes_dtypes_and_ranges(device):
     (lambda L: L.nn.Linear(4.0, 2), TypeError, "argument 'size'"),
     (lambda L: L.randn(3, dtype=L.int64), NotImplementedError, ""),
     # dtype must be a dtype (or float/int/bool), never a string or a NumPy type
-    (lambda L: L.zeros(2, dtype="float32"), TypeError, "zeros(): argument 'dtype' must be torch.dtype, not str"),
-    (lambda L: L.ones(2, dtype="float32"), TypeError, "ones(): argument 'dtype' must be torch.dtype, not str"),
-    (lambda L: L.empty(2, dtype=np.float32), TypeError, "empty(): argument 'dtype' must be torch.dtype, not type"),
-    (lambda L: L.full((2,), 1.0, dtype="float32"), TypeError, "argument 'dtype' must be torch.dtype"),
-    (lambda L: L.tensor([1], dtype="float32"), TypeError, "tensor(): argument 'dtype' must be torch.dtype"),
-    (lambda L: L.zeros_like(L.ones(2), dtype="float32"), TypeError, "argument 'dtype' must be torch.dtype"),
+    (lambda L: L.zeros(2, dtype="float32"), TypeError,
+     "zeros(): argument 'dtype' must be torch.dtype, not str"),
+    (lambda L: L.ones(2, dtype="float32"), TypeError,
+     "ones(): argument 'dtype' must be torch.dtype, not str"),
+    (lambda L: L.empty(2, dtype=np.float32), TypeError,
+     "empty(): argument 'dtype' must be torch.dtype, not type"),
+    (lambda L: L.full((2,), 1.0, dtype="float32"), TypeError,
+     "argument 'dtype' must be torch.dtype"),
+    (lambda L: L.tensor([1], dtype="float32"), TypeError,
+     "tensor(): argument 'dtype' must be torch.dtype"),
+    (lambda L: L.zeros_like(L.ones(2), dtype="float32"), TypeError,
+     "argument 'dtype' must be torch.dtype"),
     (lambda L: L.rand(2, dtype="float32"), TypeError, "dtype"),
     (lambda L: L.randn(2, dtype="float32"), TypeError, "dtype"),
     # a bool size: torch rejects it as the first size (but takes zeros(2, True) as (2, 1))
-    (lambda L: L.zeros(True), TypeError, "zeros(): argument 'size' (position 1) must be tuple of ints, not bool"),
+    (lambda L: L.zeros(True), TypeError,
+     "zeros(): argument 'size' (position 1) must be tuple of ints, not bool"),
     (lambda L: L.ones((True, 2)), TypeError, "found element of type bool at pos 0"),
     (lambda L: L.empty(False), TypeError, "must be tuple of ints, not bool"),
-    (lambda L: L.rand(True), TypeError, "rand(): argument 'size' (position 1) must be tuple of ints"),
+    (lambda L: L.rand(True), TypeError,
+     "rand(): argument 'size' (position 1) must be tuple of ints"),
     (lambda L: L.randn([True]), TypeError, "found element of type bool at pos 0"),
-    (lambda L: L.full(True, 1.0), TypeError, "full(): argument 'size' (position 1) must be tuple of ints"),
+    (lambda L: L.full(True, 1.0), TypeError,
+     "full(): argument 'size' (position 1) must be tuple of ints"),
     (lambda L: L.full((True,), 1.0), TypeError, "found element of type bool at pos 0"),
     (lambda L: L.randint(0, 5), TypeError, "randint(): argument 'size'"),
     (lambda L: float(L.ones(2)), ValueError,
@@ -398,10 +411,13 @@ def test_random_shapes_dtypes_and_ranges(device):
     (lambda L: L.ones(2, 3).sum(dim=2), IndexError, "Dimension out of range"),
     (lambda L: L.ones(2)[5], IndexError, "index 5 is out of bounds for dimension 0 with size 2"),
     (lambda L: len(L.tensor(1.0)), TypeError, "len() of a 0-d tensor"),
-    (lambda L: bool(L.ones(2)), RuntimeError, "Boolean value of Tensor with more than one value is ambiguous"),
+    (lambda L: bool(L.ones(2)), RuntimeError,
+     "Boolean value of Tensor with more than one value is ambiguous"),
     (lambda L: L.ones(2)[L.tensor([0.5])], IndexError, "tensors used as indices must be long"),
-    (lambda L: L.tensor([True]) - L.tensor([False]), RuntimeError, "Subtraction, the `-` operator, with two bool tensors"),
-    (lambda L: L.ones(2).mean(dim=(0, 0)), RuntimeError, "appears multiple times in the list of dims"),
+    (lambda L: L.tensor([True]) - L.tensor([False]), RuntimeError,
+     "Subtraction, the `-` operator, with two bool tensors"),
+    (lambda L: L.ones(2).mean(dim=(0, 0)), RuntimeError,
+     "appears multiple times in the list of dims"),
 ])
 def test_errors_match_torch(program, exc, match):
     with pytest.raises(exc) as ref:

@@ -14,10 +14,10 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-
-import minitorch
 from parity_helpers import both
 from strategies import arrays, shapes
+
+import minitorch
 
 LIBS = [minitorch, torch]
 
@@ -34,7 +34,7 @@ def _tensor(lib, values, dtype="float32"):
     return lib.from_numpy(np.array(np.asarray(values).astype(dtype)))
 
 
-# ---- format ------------------------------------------------------------------------------------------
+# ---- format --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("value,dtype,spec", [
     (1.5, "float32", ".2f"), (1.5, "float64", ""), (-2.25, "float32", "+.1e"),
     (3, "int64", "05d"), (3, "int32", ">6"), (1, "bool", ""), (0.1, "float32", ".10f"),
@@ -60,7 +60,7 @@ def test_format_of_other_tensors(x):
                       "unsupported format string passed to Tensor.__format__")
 
 
-# ---- index, bool, float, int ---------------------------------------------------------------------------
+# ---- index, bool, float, int ---------------------------------------------------------------------
 @pytest.mark.parametrize("values,dtype", [(1, "int64"), ([2], "int32"), ([[0]], "uint8"),
                                           (True, "bool"), (1.0, "float32"), ([1, 2], "int64"),
                                           ([], "int64")])
@@ -101,7 +101,7 @@ def test_int_truncates_and_float_of_tensor_requiring_grad():
         assert int(lib.tensor(True)) == 1 and float(lib.tensor(3)) == 3.0
 
 
-# ---- hash, len, in, reversed, iter ---------------------------------------------------------------------
+# ---- hash, len, in, reversed, iter ---------------------------------------------------------------
 def test_hash_is_identity():
     """Tensors hash by identity (equal values, different tensors), so they work as dict
     keys and in sets, where `==` alone would be elementwise."""
@@ -158,7 +158,7 @@ def test_contains_refuses_other_types(item):
                       f"{type(item)}.")
 
 
-# ---- operators and operands they don't take -------------------------------------------------------------
+# ---- operators and operands they don't take ------------------------------------------------------
 @pytest.mark.parametrize("other", [None, "a", [1.0, 2.0], (1,), object()])
 @pytest.mark.parametrize("symbol", ["+", "-", "*", "/", "//", "%", "**", "&", "@", "==", "!=",
                                     "<", ">="])

@@ -13,10 +13,10 @@ import copy
 import numpy as np
 import pytest
 import torch
+from torchvision_twins import BUILDERS
 
 import minitorch
 from minitorch.vision import models
-from torchvision_twins import BUILDERS
 
 ALL = sorted(BUILDERS)
 NUM_CLASSES = 10

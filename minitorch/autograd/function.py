@@ -153,26 +153,39 @@ class _Node:
 
 def _record(node, inputs, outputs, out_tensors):
     """Wire `node` into the graph: edges to the inputs' nodes, outputs' grad_fn."""
+    _record_inputs(node, inputs)
+    _record_outputs(node, outputs, out_tensors)
+
+
+def _record_inputs(node, inputs):
+    """One pass over the inputs, per input: the next node and which of its outputs the
+    input is (None, 0 when it needs no gradient), its shape and dtype (to fit the gradient
+    to it), whether it needs a gradient, and its version (to catch in-place changes)."""
     Tensor = tensor_module.Tensor
-    edges, nrs, meta = [], [], []
+    edges, nrs, meta, needs, versions = [], [], [], [], []
     for x in inputs:
-        if isinstance(x, Tensor) and x._requires_grad:
-            grad_fn = x.grad_fn
-            if grad_fn is not None:
-                edges.append(grad_fn)
-                nrs.append(x._output_nr)
-            else:
-                edges.append(x._accumulator())
-                nrs.append(0)
-            data = x._data
-            meta.append((data.shape, data.dtype))
-        else:
-            edges.append(None)
-            nrs.append(0)
-            meta.append(None)
-    node.edges = tuple(edges)
-    node.edge_nrs = tuple(nrs)
-    node.input_meta = tuple(meta)
+        if isinstance(x, Tensor):
+            versions.append(x._version[0])
+            if x._requires_grad:
+                grad_fn = x.grad_fn
+                edges.append(x._accumulator() if grad_fn is None else grad_fn)
+                nrs.append(x._output_nr)  # 0 for a leaf
+                data = x._data
+                meta.append((data.shape, data.dtype))
+                needs.append(True)
+                continue
+        edges.append(None)
+        nrs.append(0)
+        meta.append(None)
+        needs.append(False)
+    node.edges, node.edge_nrs, node.input_meta = tuple(edges), tuple(nrs), tuple(meta)
+    node.needs_input_grad = tuple(needs)
+    node._input_versions = versions
+
+
+def _record_outputs(node, outputs, out_tensors):
+    """Make `node` the grad_fn of its floating-point outputs (less those forward marked
+    non-differentiable)."""
     node.num_outputs = len(out_tensors)
     if node.num_outputs > 1:
         node.output_meta = tuple((t._data.shape, t._data.dtype) for t in out_tensors)
@@ -233,25 +246,26 @@ class Op(_Node):
         # This runs for every op call: one pass over the inputs, and no work for the graph
         # unless an input needs a gradient (measured in benchmarks/op_overhead.py).
         Tensor, ndarray = tensor_module.Tensor, backend.np.ndarray
-        tensors, arrays, any_requires_grad, all_numpy = [], [], False, True
+        arrays, requires_grad, on_device = [], False, False
         for x in inputs:
             if isinstance(x, Tensor):
-                tensors.append(x)
-                arrays.append(x._data)
-                any_requires_grad = any_requires_grad or x._requires_grad
-                all_numpy = all_numpy and type(x._data) is ndarray
+                data = x._data
+                arrays.append(data)
+                if x._requires_grad:
+                    requires_grad = True
+                if type(data) is not ndarray:
+                    on_device = True
             else:
                 arrays.append(x)
-        if not all_numpy and len(tensors) > 1:
-            check_devices(tensors)  # torch's error for inputs on two devices
-        requires_grad = any_requires_grad and grad_mode._enabled
+        if on_device:  # torch's error for inputs on two devices
+            check_devices([x for x in inputs if isinstance(x, Tensor)])
+        requires_grad = requires_grad and grad_mode._enabled
         ctx = cls()
         if requires_grad:
-            ctx.needs_input_grad = tuple(
-                isinstance(x, Tensor) and x._requires_grad for x in inputs)
+            # before forward, which reads ctx.needs_input_grad
+            _record_inputs(ctx, inputs)
             # kept for create_graph=True, where `backward_graph` differentiates through them
             ctx._inputs = inputs
-            ctx._input_versions = [t._version[0] for t in tensors]
         token = backend.quiet_float_errors()  # inf/NaN without NumPy warnings, as torch
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
@@ -261,7 +275,7 @@ class Op(_Node):
         outs = out if multi else (out,)
         results = tuple([Tensor._wrap(o) for o in outs]) if multi else (Tensor._wrap(out),)
         if requires_grad:
-            _record(ctx, inputs, outs, results)
+            _record_outputs(ctx, outs, results)
             if ctx._saved:
                 ctx._saved_versions, ctx._saved_results = _versions_of_saved(
                     ctx._saved, inputs, outs, results)

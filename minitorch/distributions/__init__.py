@@ -8,10 +8,11 @@ NumPy directly, so the same code runs on both backends.
 from . import constraints  # noqa: F401
 from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import Distribution
+from .gamma import Beta, Dirichlet, Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .continuous import Exponential, Laplace, Normal, Uniform
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "Exponential", "Independent",
-           "Laplace", "Normal", "OneHotCategorical", "Uniform", "kl_divergence",
+__all__ = ["Bernoulli", "Beta", "Categorical", "Dirichlet", "Distribution", "Exponential",
+           "Gamma", "Independent", "Laplace", "Normal", "OneHotCategorical", "Uniform", "kl_divergence",
            "register_kl"]

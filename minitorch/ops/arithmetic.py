@@ -1,7 +1,6 @@
 """Arithmetic: add, sub, mul, div (and its rounding modes), remainder, pow, lerp."""
 from __future__ import annotations
 
-
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import _is_tensor, _scalar_as_array, _wrap_int, cast, promote, type_name
@@ -170,7 +169,8 @@ class Pow(Op):
         xp = backend.array_module(grad)
         need_a, need_b = ctx.needs_input_grad[:2]
         grad_a = grad_b = None
-        with backend.ignore_float_errors(xp):  # 0 ** negative = inf and log(0) are expected (torch gives them too)
+        # 0 ** negative = inf and log(0) are expected (torch gives them too)
+        with backend.ignore_float_errors(xp):
             if need_a:
                 if isinstance(b, (int, float)):
                     grad_a = grad * b * a ** (b - 1) if b != 0 else grad * 0

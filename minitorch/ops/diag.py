@@ -60,7 +60,7 @@ def triu(input, diagonal=0):
     return _triangle(input, diagonal, True)
 
 
-# ---- diagonals ------------------------------------------------------------------------------------
+# ---- diagonals -----------------------------------------------------------------------------------
 # Both ops read and write a diagonal through view_ops.diagonal_view (the strided view that
 # `diagonal` returns), so there is one definition of where a diagonal lies.
 
@@ -186,7 +186,7 @@ def block_diag(*tensors):
     return BlockDiag.apply(*mats)
 
 
-# ---- index lists of a triangle ---------------------------------------------------------------------
+# ---- index lists of a triangle -------------------------------------------------------------------
 def _triangle_indices(row, col, offset, dtype, device, upper):
     from ..tensor import Tensor
 

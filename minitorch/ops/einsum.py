@@ -75,7 +75,7 @@ def _parse_output(rhs, seen, counts, ell_labels, offset):
     """The output's labels: as written after '->', or (implicit) the ellipsis dims and
     then the letters used exactly once, in alphabetical order."""
     if rhs is None:
-        return ell_labels + sorted(l for l in counts if counts[l] == 1)
+        return ell_labels + sorted(label for label in counts if counts[label] == 1)
     out, dots, found_ellipsis = [], 0, False
     for i, c in enumerate(rhs):
         if c == " ":

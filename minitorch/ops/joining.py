@@ -53,7 +53,7 @@ def atleast_3d(*tensors):
     return _one_or_many(tensors, _grow_3d)
 
 
-# ---- stacks ---------------------------------------------------------------------------------------
+# ---- stacks --------------------------------------------------------------------------------------
 def _tensor_list(tensors, name):
     if hasattr(tensors, "_data"):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
@@ -90,7 +90,7 @@ def column_stack(tensors):
     return cat(columns, 1)
 
 
-# ---- splits ----------------------------------------------------------------------------------------
+# ---- splits --------------------------------------------------------------------------------------
 def _split_points(input, indices_or_sections, axis):
     """The (start, end) of every piece: `sections` near-equal pieces (the first
     n % sections one longer) or cuts at the given indices (clamped, torch's rule)."""

@@ -12,12 +12,21 @@ import warnings
 
 from .. import backend, dtypes
 from ..autograd.function import Op, same_device
+from .arithmetic import sub
 from .comparison import ne
 from .indexing import moved_grad_graph
 from .promotion import promote
-from .arithmetic import sub
 from .shape import (
-    Flip, Slice, cat, expand, flip, normalize_dim, repeat, reshape, stack, transpose,
+    Flip,
+    Slice,
+    cat,
+    expand,
+    flip,
+    normalize_dim,
+    repeat,
+    reshape,
+    stack,
+    transpose,
 )
 from .view_ops import int_arg
 
@@ -226,7 +235,7 @@ def swapdims(input, dim0, dim1):
     return transpose(input, dim0, dim1)
 
 
-# ---- diff ------------------------------------------------------------------------------------------
+# ---- diff ----------------------------------------------------------------------------------------
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """out = input[1:] - input[:-1] along dim, applied n times (prepend/append are joined
     on first). Booleans give input[1:] != input[:-1], as in torch."""
@@ -259,7 +268,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         length = input.shape[axis]
         if length == 0:
             break
-        later, earlier = Slice.apply(input, axis, 1, length), Slice.apply(input, axis, 0, length - 1)
+        later = Slice.apply(input, axis, 1, length)
+        earlier = Slice.apply(input, axis, 0, length - 1)
         input = ne(later, earlier) if input.dtype is dtypes.bool else sub(later, earlier)
     return input
 
@@ -302,7 +312,7 @@ def broadcast_tensors(*tensors):
     return tuple(expand(t_, shape) for t_ in tensors)
 
 
-# ---- grids -----------------------------------------------------------------------------------------
+# ---- grids ---------------------------------------------------------------------------------------
 def _grid_inputs(tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])

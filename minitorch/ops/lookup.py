@@ -179,7 +179,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
             raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so "
                                "unique cannot be applied")
         rows = xp.moveaxis(x, axis, 0)  # the slices along dim, as rows
-        ordered, order, starts = _unique_rows(rows.reshape(rows.shape[0], math.prod(rows.shape[1:])), xp)
+        flat_rows = rows.reshape(rows.shape[0], math.prod(rows.shape[1:]))
+        ordered, order, starts = _unique_rows(flat_rows, xp)
         values = xp.moveaxis(ordered[starts].reshape((-1,) + rows.shape[1:]), 0, axis)
         inverse_shape, torch_name = (x.shape[axis],), "unique_dim"
     group = xp.cumsum(starts) - 1  # the group of each element, in sorted order
@@ -216,7 +217,7 @@ def bincount(input, weights=None, minlength=0):
         RuntimeError("derivative for aten::bincount is not implemented"))
 
 
-# ---- take -----------------------------------------------------------------------------------------
+# ---- take ----------------------------------------------------------------------------------------
 class Take(Op):
     """out = x.flatten()[index];  d/dx: the gradient scatter-added back to the positions
     read (an index read twice gets both contributions)."""

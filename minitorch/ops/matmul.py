@@ -151,14 +151,14 @@ def _pad_zip(a, b):
 
 def mm(input, mat2):
     if input.dim() != 2 or mat2.dim() != 2:
-        raise RuntimeError(f"self must be a matrix" if input.dim() != 2 else
+        raise RuntimeError("self must be a matrix" if input.dim() != 2 else
                            "mat2 must be a matrix")
     return matmul(input, mat2)
 
 
 def bmm(input, mat2):
     if input.dim() != 3 or mat2.dim() != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor" if input.dim() != 3 else
+        raise RuntimeError("batch1 must be a 3D tensor" if input.dim() != 3 else
                            "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "

@@ -23,7 +23,7 @@ def type_name(value):
     return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
-def require_tensor(fn_name, value, arg_name, position):
+def require_tensor(fn_name, value, arg_name="input", position=1):
     """The argument check of torch's functions that take no numbers (maximum, logical_and,
     isclose, ...): a Python or NumPy scalar or an array there is a TypeError naming it.
     Returns `value` so a method can check its operand inline (its position is then 1)."""
@@ -37,6 +37,9 @@ def promote(*operands, to_float=False, broadcast=True):
     """Cast Tensor operands to their common dtype; Python scalars stay scalars.
     NumPy scalars count as Python numbers (see `dtypes.as_python_scalar`).
     With `broadcast` (elementwise ops), shapes that don't broadcast raise torch's error."""
+    dt = _nothing_to_promote(operands, to_float, broadcast)
+    if dt is not None:
+        return operands, dt
     operands = _cpu_scalars_to_device([dtypes.as_python_scalar(x) for x in operands])
     for x in operands:
         if not (_is_tensor(x) or x is None or isinstance(x, (int, float))):
@@ -46,9 +49,6 @@ def promote(*operands, to_float=False, broadcast=True):
                             "Tensor or a Python number")
     if broadcast:
         _check_broadcast(operands)
-    fast = _fast_common_dtype(operands)
-    if fast is not None and (fast.kind == "f" or not to_float):
-        return operands, dtypes.from_numpy_dtype(fast)
     dt = dtypes.result_type(*operands)
     if to_float and not dt.is_floating_point:
         dt = dtypes.get_default_dtype()
@@ -123,33 +123,47 @@ def _check_broadcast(operands):
 check_broadcast = _check_broadcast  # public: normal() checks mean and std with it
 
 
-def _fast_common_dtype(operands):
-    """The common NumPy dtype when promotion is trivially a no-op, else None.
+def _nothing_to_promote(operands, to_float, broadcast):
+    """The result dtype when promotion has nothing to do, else None (then `promote` applies
+    the full rules).
 
-    The hot path of training: tensors of one dtype, maybe with Python scalars of the same
-    or a lower category (a float tensor with a Python int or float, an int tensor with an
-    int). Anything else goes through the full `dtypes.result_type` rules.
+    This is the hot path of training, checked first because it runs for every small op:
+    Tensors of one dtype on one kind of array (so one device: no CPU scalar to move), maybe
+    with exact Python ints and floats that don't raise the tensors' category (a float
+    tensor with a Python int or float, an int tensor with an int it can hold). Bools,
+    NumPy scalars and everything else take the full path.
     """
-    common = None
+    common = array_type = shape = None
+    same_shape = True
     for x in operands:
-        if _is_tensor(x):
-            d = x._data.dtype
-            if common is None:
-                common = d
-            elif d != common:
+        kind = type(x)
+        if kind is float or kind is int:
+            continue  # checked below, once the tensors' dtype is known
+        data = getattr(x, "_data", None)
+        if data is None:
+            return None
+        if common is None:
+            common, array_type, shape = data.dtype, type(data), data.shape
+        elif data.dtype != common or type(data) is not array_type:
+            return None
+        elif data.shape != shape:
+            same_shape = False
+    if common is None or (to_float and common.kind != "f"):
+        return None
+    if len(operands) > 1:
+        for x in operands:
+            kind = type(x)
+            if kind is int and common.kind != "f" and not (
+                    common.kind in "iu" and _INT_RANGES[common][0] <= x <= _INT_RANGES[common][1]):
                 return None
-    if common is None:
-        return None
-    for x in operands:
-        if _is_tensor(x) or x is None or isinstance(x, bool):
-            continue  # a bool scalar never raises a tensor's category
-        if isinstance(x, int) and (common.kind == "f" or (
-                common.kind in "iu" and _INT_RANGES[common][0] <= x <= _INT_RANGES[common][1])):
-            continue
-        if isinstance(x, float) and common.kind == "f":
-            continue
-        return None
-    return common
+            if kind is float and common.kind != "f":
+                return None
+    if broadcast and not same_shape:
+        _check_broadcast(operands)
+    return _DTYPE_OF[common]
+
+
+_DTYPE_OF = {d.np: d for d in dtypes.ALL}  # dtypes.from_numpy_dtype without its checks
 
 
 def _scalar_as_array(x, like):

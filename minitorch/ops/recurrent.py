@@ -67,11 +67,12 @@ def gru_cell(gates_x, gates_h, h):
     return GRUCell.apply(gates_x, gates_h, h)
 
 
-def _sigmoid_all(xp, a):
-    """sigmoid(a) = 1 / (1 + exp(-a)) (torch's formula) in one new buffer: a third of the
-    passes and temporaries of ops/unary.py's two-branch form, for the cells' per-step gates
-    (exp(-a) overflows to inf for very negative a, giving 0; Op.apply keeps NumPy quiet)."""
-    s = xp.negative(a)
+def _sigmoid_all(xp, a, out=None):
+    """sigmoid(a) = 1 / (1 + exp(-a)) (torch's formula) in one new buffer (or `out`, which
+    may be `a`): a third of the passes and temporaries of ops/unary.py's two-branch form,
+    for the cells' per-step gates (exp(-a) overflows to inf for very negative a, giving 0;
+    Op.apply keeps NumPy quiet)."""
+    s = xp.negative(a, out=out)
     xp.exp(s, out=s)
     s += 1
     return xp.reciprocal(s, out=s)

@@ -18,14 +18,14 @@ FUNCTIONS = {}  # name -> function: minitorch.<name> and minitorch.ops.<name>
 METHODS = {}    # name -> the same function, as a method: x.exp() is exp(x)
 INPLACE = {}    # "exp_" -> exp: x.exp_() writes exp(x) into x
 CLASHES = []    # "Owner.name" where an explicit definition kept a declared name out
-_homes = []     # (table, owner, make): each entry of table becomes owner.<name> = make(fn)
+_homes = []     # (table, owner, make): each entry becomes owner.<name> = make(name, fn)
 _placed = set()  # (owner, name) put there by this module (so not an explicit definition)
 
 
 def public(fn=None, *, method=False, inplace=False, aliases=()):
     """Declare a public op function. method=True: also the Tensor method of its name
     (method="other": under that name); inplace=True: also Tensor.<name>_; aliases: more
-    names for the function and method (torch's `negative` for `neg`)."""
+    names for all of them (torch's `negative`, `Tensor.negative`, `negative_` for neg)."""
     def declare(fn):
         for name in (fn.__name__, *aliases):
             _add(FUNCTIONS, name, fn)
@@ -33,7 +33,8 @@ def public(fn=None, *, method=False, inplace=False, aliases=()):
             for name in (fn.__name__ if method is True else method, *aliases):
                 _add(METHODS, name, fn)
         if inplace:
-            _add(INPLACE, fn.__name__ + "_", fn)
+            for name in (fn.__name__, *aliases):
+                _add(INPLACE, name + "_", fn)
         return fn
 
     return declare(fn) if fn is not None else declare
@@ -47,7 +48,7 @@ def _add(table, name, fn):
     table[name] = fn
     for home_table, owner, make in _homes:
         if home_table is table:
-            _place(owner, name, make(fn))
+            _place(owner, name, make(name, fn))
 
 
 def _place(owner, name, value):
@@ -63,28 +64,28 @@ def _home(table, owner, make):
     may be imported after the package (on first use, or a test's toy op)."""
     _homes.append((table, owner, make))
     for name, fn in list(table.items()):
-        _place(owner, name, make(fn))
+        _place(owner, name, make(name, fn))
 
 
 def export_functions(module_name):
     """At the end of a package's __init__: its namespace gets the declared functions."""
-    _home(FUNCTIONS, importlib.import_module(module_name), lambda fn: fn)
+    _home(FUNCTIONS, importlib.import_module(module_name), lambda name, fn: fn)
 
 
 def install_methods(cls, write_back):
     """The Tensor methods: the function itself (x.exp() calls exp(x)); an in-place one runs
     `write_back(self, fn, *args, **kwargs)`, tensor_methods._inplace."""
-    def inplace_method(fn):
+    def inplace_method(name, fn):
         def method(self, *args, **kwargs):
             return write_back(self, fn, *args, **kwargs)
 
-        method.__name__ = method.__qualname__ = fn.__name__ + "_"
+        method.__name__ = method.__qualname__ = name
         method.__signature__ = inspect.signature(fn)  # torch's arguments, for the docs/tests
         method.__doc__ = f"In-place {fn.__name__}(): writes the result into self."
         method.declared = fn
         return method
 
-    _home(METHODS, cls, lambda fn: fn)
+    _home(METHODS, cls, lambda name, fn: fn)
     _home(INPLACE, cls, inplace_method)
 
 

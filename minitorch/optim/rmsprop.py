@@ -6,8 +6,8 @@ from .optimizer import (
     Optimizer,
     _hyper,
     _lerp_,
-    _zeros_state,
     _update_grad,
+    _zeros_state,
 )
 
 

@@ -6,9 +6,9 @@ import math
 
 from ... import dtypes
 from ...creation import ones, zeros
-from ...sampling import rand
 from ...ops import attention as attention_ops
 from ...ops.layout import broadcast_shapes
+from ...sampling import rand
 
 __all__ = ["scaled_dot_product_attention"]
 

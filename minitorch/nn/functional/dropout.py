@@ -21,7 +21,9 @@ def _apply_mask(input, mask_shape, p, inplace):
     u = mt_random.uniform(mask_shape, 0.0, 1.0, dtypes.float32, input.device)
     keep = u >= p
     scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
-    fn = lambda t: nn_ops.MaskScale.apply(t, keep, scale)
+
+    def fn(t):
+        return nn_ops.MaskScale.apply(t, keep, scale)
     return _inplace(input, fn) if inplace else fn(input)
 
 

@@ -8,8 +8,8 @@ import math
 from ... import ops
 from ...autograd import grad_mode
 from ...creation import ones_like
-from .loss import _apply_reduction, _legacy_reduction
 from ._validate import require_tensor
+from .loss import _apply_reduction, _legacy_reduction
 
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
 

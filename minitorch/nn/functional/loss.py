@@ -9,8 +9,8 @@ import math
 import warnings
 
 from ... import backend, dtypes, ops
-from ...ops import loss as loss_ops
 from ...autograd.function import same_device
+from ...ops import loss as loss_ops
 from ...ops import nn_ops
 from ._validate import require_tensor
 

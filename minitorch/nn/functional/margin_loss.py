@@ -13,10 +13,10 @@ from ... import dtypes, ops
 from ...autograd import grad_mode
 from ...autograd.function import same_device
 from ...creation import arange
+from ._validate import require_tensor
 from .activation import logsigmoid
 from .distance import pairwise_distance
 from .loss import _apply_reduction, _check_reduction, _legacy_reduction
-from ._validate import require_tensor
 
 __all__ = [
     "cosine_embedding_loss",

@@ -18,7 +18,9 @@ import numbers
 import warnings
 
 from ... import ops
+from ...backends import reference
 from ...creation import empty, zeros
+from ...ops.recurrent_sequence import LSTMSequence
 from .. import functional as F
 from ..module import Module
 from ..parameter import Parameter
@@ -103,6 +105,13 @@ def _run_direction(step, gates_x, h0, batch_sizes, weights, reverse):
         parts = [state] + finished[::-1]
         state = tuple(ops.cat(pieces) for pieces in zip(*parts))
     return ops.cat(outputs), state
+
+
+def _run_lstm_sequence(gates_x, h0, w_hh, steps, reverse):
+    """`_run_direction` for the LSTM as one op over all `steps` (same arguments)."""
+    gates_x = gates_x.reshape(steps, -1, gates_x.shape[-1])
+    out, h, c = LSTMSequence.apply(gates_x, h0[0], h0[1], w_hh, reverse=reverse)
+    return out.reshape(-1, out.shape[-1]), (h, c)
 
 
 class RNNBase(Module):
@@ -217,19 +226,30 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 index = layer * num_directions + direction
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
-                gates_x = F.linear(layer_input, w_ih, b_ih)  # all time steps in one matmul
                 if b_hh is not None and self.mode != "GRU":
                     # b_hh joins the input term once for all steps, not once per step (the
                     # GRU's b_hn sits inside r * (h W_hn^T + b_hn), so it stays in the step)
-                    gates_x, b_hh = gates_x + b_hh, None
-                out, state = _run_direction(step, gates_x, initial[index], batch_sizes,
-                                            (w_hh, b_hh, w_hr), reverse=direction == 1)
+                    b_ih, b_hh = b_ih + b_hh, None
+                gates_x = F.linear(layer_input, w_ih, b_ih)  # all time steps in one matmul
+                if self._whole_sequence(batch_sizes, w_hr):
+                    out, state = _run_lstm_sequence(gates_x, initial[index], w_hh,
+                                                    len(batch_sizes), direction == 1)
+                else:
+                    out, state = _run_direction(step, gates_x, initial[index], batch_sizes,
+                                                (w_hh, b_hh, w_hr), reverse=direction == 1)
                 outputs.append(out)
                 finals.append(state)
             layer_input = outputs[0] if num_directions == 1 else ops.cat(outputs, 1)
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, tuple(ops.stack(states) for states in zip(*finals))
+
+    def _whole_sequence(self, batch_sizes, w_hr):
+        """Whether a layer runs as one LSTMSequence op (recurrent_sequence.py): an LSTM
+        without projection on a padded batch (every step the same rows), outside
+        reference mode, which keeps the textbook per-step cells (read at every call)."""
+        return (self.mode == "LSTM" and w_hr is None and not reference.enabled
+                and batch_sizes[0] == batch_sizes[-1])
 
     def _weights(self, layer, direction):
         suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")

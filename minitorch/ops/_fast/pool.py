@@ -112,8 +112,8 @@ def _tile_grad(grad, arg, g, grad_x):
 
 
 def first_max_tap(x_pad, best, g, xp, out):
-    """Into `out`, per output: the kernel tap id kh*KW + kw of torch's argmax, the FIRST tap equal to
-    the max in scan order. Padding taps never count (a real -inf beats the -inf padding);
+    """Into `out`, per output: the kernel tap id kh*KW + kw of torch's argmax, the FIRST tap
+    equal to the max in scan order. Padding taps never count (a real -inf beats the -inf padding);
     where the max is NaN, torch keeps the LAST NaN tap.
 
     Counted, not selected: arg = number of leading taps that miss the max, i.e.

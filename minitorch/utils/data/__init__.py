@@ -23,7 +23,7 @@ from .sampler import (
 )
 
 __all__ = ["DataLoader", "Dataset", "IterableDataset", "TensorDataset", "StackDataset",
-           "ConcatDataset", "ChainDataset", "Subset", "random_split", "Sampler", "SequentialSampler",
-           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
-           "default_collate", "default_convert", "get_worker_info", "WorkerInfo",
+           "ConcatDataset", "ChainDataset", "Subset", "random_split", "Sampler",
+           "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+           "BatchSampler", "default_collate", "default_convert", "get_worker_info", "WorkerInfo",
            "DistributedSampler"]
