@@ -315,3 +315,22 @@ def test_quiet_float_errors_uses_the_fast_path():
     if int(np.__version__.split(".")[0]) < 2:
         pytest.skip("NumPy 1.x: np.errstate is the only way")
     assert minitorch.backend._float_state is not None
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.eq(lib.arange(3), None),
+    lambda lib: lib.lt(lib.arange(3), None),
+    lambda lib: lib.logaddexp(2, lib.ones(3)),
+    lambda lib: lib.logaddexp2(lib.ones(3), 2),
+], ids=["eq-None", "lt-None", "logaddexp-number-first", "logaddexp2-number-second"])
+def test_comparison_and_logaddexp_refuse_what_torch_refuses(fn):
+    assert_same_error(fn, prefix_only="\n")
+
+
+@pytest.mark.parametrize("index", [lambda x: x[[]], lambda x: x[:, []], lambda x: x[[], 1]],
+                         ids=["rows", "columns", "rows-then-int"])
+def test_an_empty_list_index_selects_nothing(index):
+    """torch reads [] as an empty int64 index (NumPy would read it as float and raise)."""
+    got = index(minitorch.arange(6).reshape(2, 3))
+    ref = index(torch.arange(6).reshape(2, 3))
+    assert tuple(got.shape) == tuple(ref.shape) and str(got.dtype)[10:] == str(ref.dtype)[6:]
