@@ -1,5 +1,6 @@
-"""torch.linalg's twin (a subset): inv, det, slogdet, solve, cholesky, eigh, eigvalsh, qr,
-svd, svdvals, pinv, lstsq, matrix_rank, vector_norm, matrix_norm, norm, cross, multi_dot.
+"""torch.linalg's twin (a subset): inv, det, slogdet, solve, solve_triangular, cholesky,
+eigh, eigvalsh, qr, svd, svdvals, pinv, lstsq, matrix_rank, vector_norm, matrix_norm, norm,
+cross, multi_dot.
 
 Matrices come in batches: `A` is (*, n, n), any number of leading batch dims. The checks
 and errors are torch's, made here at the public boundary; the ops themselves (forward
@@ -15,13 +16,24 @@ from collections import namedtuple
 
 from . import backend, dtypes, ops
 from .autograd import grad_mode
-from .ops.linalg_decomp import QR, Cholesky, Cross, Det, Eigh, Inv, Slogdet, Solve, Svdvals
+from .ops.linalg_decomp import (
+    QR,
+    Cholesky,
+    Cross,
+    Det,
+    Eigh,
+    Inv,
+    Slogdet,
+    Solve,
+    SolveTriangular,
+    Svdvals,
+)
 from .ops.linalg_svd import SVD, LstsqSolution, Pinv
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq",
            "matrix_norm", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
-           "solve", "svd", "svdvals", "vector_norm"]
+           "solve", "solve_triangular", "svd", "svdvals", "vector_norm"]
 
 inf = float("inf")
 
@@ -147,6 +159,27 @@ def solve(A, B, *, left=True):
         raise LinAlgError(f"torch.linalg.solve: {_batch_prefix(A, index)}The solver failed "
                           f"because the input matrix is singular.") from None
     return out.squeeze(-1) if vector else out
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """X with A X = B (`left=False`: X A = B) for triangular A; batch dims broadcast.
+
+    Only A's upper (`upper=True`) or lower triangle is read, and its diagonal is taken as
+    ones when `unitriangular`; A's gradient is zero outside that part (torch's rule).
+
+    Args:
+        A: (*, n, n).
+        B: (*, n, k) (`left=False`: (*, k, n)).
+    """
+    _check_square("linalg.solve_triangular", A)
+    if not left:  # X A = B  <=>  A^T X^T = B^T, and A^T is triangular the other way
+        return solve_triangular(A.mT, B.mT, upper=not upper,
+                                unitriangular=unitriangular).mT
+    if B.dim() < 2 or B.shape[-2] != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the "
+                           f"equation AX = B ({A.shape[-2]}x{A.shape[-1]} and "
+                           f"{'x'.join(str(s) for s in B.shape[-2:])})")
+    return SolveTriangular.apply(A, B, upper, unitriangular)
 
 
 def _leading_minor_failure(A):

@@ -174,6 +174,32 @@ def test_solve_vector_and_right(case):
              [a, rng.standard_normal(a.shape[:-2] + (2, n))])
 
 
+@settings(max_examples=15, deadline=None)
+@given(case=cases(), k=st.integers(1, 3), upper=st.booleans(), left=st.booleans(),
+       unitriangular=st.booleans())
+def test_solve_triangular(case, k, upper, left, unitriangular):
+    """Only the triangle read gets a gradient; A's other triangle is random (not zero), so
+    reading it by mistake changes the values."""
+    rng, a = case
+    n = a.shape[-1]
+    b = rng.standard_normal(a.shape[:-2] + ((n, k) if left else (k, n)))
+    _compare(lambda x, y: minitorch.linalg.solve_triangular(
+                 x, y, upper=upper, left=left, unitriangular=unitriangular),
+             lambda x, y: torch.linalg.solve_triangular(
+                 x, y, upper=upper, left=left, unitriangular=unitriangular), [a, b])
+
+
+def test_solve_triangular_errors_match_torch():
+    for lib in (torch, minitorch):
+        with pytest.raises(TypeError):
+            lib.linalg.solve_triangular(lib.eye(3), lib.ones(3, 1))  # upper is required
+    with pytest.raises(RuntimeError) as t_err:
+        torch.linalg.solve_triangular(torch.eye(3), torch.ones(2, 1), upper=False)
+    with pytest.raises(RuntimeError) as mt_err:
+        minitorch.linalg.solve_triangular(minitorch.eye(3), minitorch.ones(2, 1), upper=False)
+    assert str(mt_err.value) == str(t_err.value)
+
+
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), batch=st.sampled_from(BATCHES), dim=st.sampled_from([-1, 0]))
 def test_cross(seed, batch, dim):
@@ -351,6 +377,7 @@ def _cuda_cases():
     return {
         "inv": (L.inv, [a]), "det": (L.det, [a]),
         "slogdet": (lambda x: L.slogdet(x).logabsdet, [a]), "solve": (L.solve, [a, b]),
+        "solve_triangular": (lambda x, y: L.solve_triangular(x, y, upper=False), [a, b]),
         "cholesky": (L.cholesky, [spd]), "eigh": (lambda x: L.eigh(x)[0], [spd]),
         "qr": (lambda x: L.qr(x).R.abs(), [tall]), "svdvals": (L.svdvals, [tall]),
         "svd": (lambda x: L.svd(x).S, [tall]),

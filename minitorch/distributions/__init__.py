@@ -1,7 +1,8 @@
 """Probability distributions with torch.distributions' API, built on differentiable ops.
 
-Gradients of log_prob, entropy, KL and rsample come from autograd; nothing here touches
-NumPy directly, so the same code runs on both backends.
+Gradients of log_prob, entropy, KL and rsample come from autograd. The few array-level
+pieces (lgamma/digamma in special.py, the Gamma sampler in standard_gamma.py) use `xp`,
+so the same code runs on both backends.
 
     >>> from minitorch.distributions import Normal, kl_divergence
 """
@@ -11,8 +12,15 @@ from .distribution import Distribution
 from .gamma import Beta, Dirichlet, Gamma
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .multivariate_normal import MultivariateNormal
 from .continuous import Exponential, Laplace, Normal, Uniform
+from .transformed_distribution import LogNormal, TransformedDistribution
+from . import transforms  # noqa: F401
+from .transforms import (AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform,
+                         TanhTransform, Transform)
 
-__all__ = ["Bernoulli", "Beta", "Categorical", "Dirichlet", "Distribution", "Exponential",
-           "Gamma", "Independent", "Laplace", "Normal", "OneHotCategorical", "Uniform", "kl_divergence",
-           "register_kl"]
+__all__ = ["AffineTransform", "Bernoulli", "Beta", "Categorical", "ComposeTransform",
+           "Dirichlet", "Distribution", "ExpTransform", "Exponential", "Gamma", "Independent",
+           "Laplace", "LogNormal", "MultivariateNormal", "Normal", "OneHotCategorical",
+           "SigmoidTransform", "TanhTransform", "Transform", "TransformedDistribution",
+           "Uniform", "kl_divergence", "register_kl"]

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 
-
 class Constraint:
     is_discrete = False
     event_dim = 0
@@ -131,6 +130,30 @@ class _IndependentConstraint(Constraint):
         return f"IndependentConstraint({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
 
 
+class _LowerCholesky(Constraint):
+    """Lower triangular with a positive diagonal (a Cholesky factor)."""
+
+    event_dim = 2
+
+    def check(self, value):
+        lower = (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).all(-1)
+        return lower & (value.diagonal(dim1=-2, dim2=-1) > 0).all(-1)
+
+
+class _PositiveDefinite(Constraint):
+    """Symmetric (to 1e-6, as torch) with positive eigenvalues."""
+
+    event_dim = 2
+
+    def check(self, value):
+        import minitorch
+
+        symmetric = (value - value.mT).abs().le(1e-6 + 1e-5 * value.mT.abs()).all(-1).all(-1)
+        if not bool(symmetric.all()):
+            return symmetric
+        return minitorch.linalg.eigvalsh(value.detach()).gt(0).all(-1)
+
+
 dependent = _Dependent()
 real = _Real()
 boolean = _Boolean()
@@ -146,7 +169,11 @@ interval = _Interval
 half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval
 independent = _IndependentConstraint
+real_vector = _IndependentConstraint(real, 1)
+lower_cholesky = _LowerCholesky()
+positive_definite = _PositiveDefinite()
 
 __all__ = ["Constraint", "boolean", "dependent", "greater_than", "greater_than_eq",
            "half_open_interval", "independent", "integer_interval", "interval", "less_than",
-           "nonnegative", "one_hot", "positive", "real", "simplex", "unit_interval"]
+           "lower_cholesky", "nonnegative", "one_hot", "positive", "positive_definite", "real",
+           "real_vector", "simplex", "unit_interval"]

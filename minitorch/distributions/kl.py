@@ -10,6 +10,8 @@ from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import sum_rightmost
 from .gamma import Beta, Dirichlet, Gamma, digamma, lgamma
 from .independent import Independent
+from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
+from .transformed_distribution import TransformedDistribution
 
 _KL_REGISTRY: dict = {}
 
@@ -145,6 +147,33 @@ def _kl_dirichlet_dirichlet(p, q):
     t3 = p.concentration - q.concentration
     t4 = digamma(p.concentration) - digamma(sum_p).unsqueeze(-1)
     return t1 - t2 + (t3 * t4).sum(-1)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_multivariatenormal_multivariatenormal(p, q):
+    # 1/2 (tr(Sq^-1 Sp) + (mq - mp)^T Sq^-1 (mq - mp) - n + log det Sq - log det Sp)
+    if p.event_shape != q.event_shape:
+        raise ValueError("KL-divergence between two Multivariate Normals with different "
+                         "event shapes cannot be computed")
+    half_term1 = q._half_log_det() - p._half_log_det()
+    batch = minitorch.broadcast_shapes(tuple(q._unbroadcasted_scale_tril.shape[:-2]),
+                                       tuple(p._unbroadcasted_scale_tril.shape[:-2]))
+    n = p.event_shape[0]
+    q_L = q._unbroadcasted_scale_tril.expand(tuple(batch) + (n, n))
+    p_L = p._unbroadcasted_scale_tril.expand(tuple(batch) + (n, n))
+    term2 = minitorch.linalg.solve_triangular(q_L, p_L, upper=False).pow(2).sum((-2, -1))
+    term3 = _batch_mahalanobis(q._unbroadcasted_scale_tril, q.loc - p.loc)
+    return half_term1 + 0.5 * (term2 + term3 - n)
+
+
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p, q):
+    # the same bijection on both sides leaves the KL unchanged
+    if p.transforms != q.transforms:
+        raise NotImplementedError
+    if p.event_shape != q.event_shape:
+        raise NotImplementedError
+    return kl_divergence(p.base_dist, q.base_dist)
 
 
 # ---- pairs of different types (torch's registrations among the distributions here) ----

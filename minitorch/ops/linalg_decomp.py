@@ -1,4 +1,5 @@
-"""torch.linalg's matrix functions: inv, det, slogdet, solve, cholesky, eigh, cross.
+"""torch.linalg's matrix functions: inv, det, slogdet, solve, solve_triangular,
+cholesky, eigh, cross.
 
 Every op works on batches of matrices (..., n, n) through `xp.linalg` (NumPy or CuPy);
 the gradients are torch's formulas for real inputs (FunctionsManual.cpp). Notation:
@@ -122,6 +123,47 @@ class Solve(Op):
         grad_b = Solve.apply(a.mT, grad)
         grad_a = -grad_b.matmul(Solve.apply(a, b).mT) if ctx.needs_input_grad[0] else None
         return grad_a, grad_b if ctx.needs_input_grad[1] else None
+
+
+class SolveTriangular(Op):
+    """X = A^-1 B for triangular A (only its `upper` or lower triangle is read; with
+    `unitriangular` its diagonal is taken as ones);  d/dB = A^-T g,
+    d/dA = -(A^-T g) X^T restricted to the triangle read (torch: the rest gets 0).
+
+    Solved by xp.linalg.solve on the masked triangle (NumPy has no triangular solver;
+    LU on a triangular matrix is as accurate, and runs on CuPy unchanged).
+    """
+
+    @staticmethod
+    def _triangle(xp, a, upper, unitriangular):
+        t = xp.triu(a, 1 if unitriangular else 0) if upper else xp.tril(
+            a, -1 if unitriangular else 0)
+        if unitriangular:
+            t = t + xp.eye(a.shape[-1], dtype=a.dtype)
+        return t
+
+    @staticmethod
+    def forward(ctx, a, b, upper, unitriangular):
+        xp = backend.array_module(a)
+        t = SolveTriangular._triangle(xp, a, upper, unitriangular)
+        batch = tuple(broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+        out = xp.linalg.solve(xp.broadcast_to(t, batch + a.shape[-2:]),
+                              xp.broadcast_to(b, batch + b.shape[-2:]))
+        ctx.save_for_backward(t, out)
+        ctx.upper, ctx.unitriangular = upper, unitriangular
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        t, out = ctx.saved_tensors
+        xp = backend.array_module(grad)
+        grad_b = xp.linalg.solve(xp.broadcast_to(_mT(t), grad.shape[:-2] + t.shape[-2:]), grad)
+        grad_a = None
+        if ctx.needs_input_grad[0]:
+            full = -xp.matmul(grad_b, _mT(out))
+            offset = 1 if ctx.unitriangular else 0
+            grad_a = xp.triu(full, offset) if ctx.upper else xp.tril(full, -offset)
+        return grad_a, grad_b if ctx.needs_input_grad[1] else None, None, None
 
 
 class Cholesky(Op):
