@@ -23,7 +23,6 @@ from .autograd import assign_checks, engine, grad_mode
 from .autograd.function import AccumulateGrad
 from .tensor_methods import TensorMethods
 
-
 _TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
                "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor",
                "float16": "HalfTensor", "int16": "ShortTensor", "int8": "CharTensor"}

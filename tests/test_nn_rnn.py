@@ -78,7 +78,8 @@ def _inputs(arrays, device="cpu"):
         if isinstance(a, tuple):
             return tuple(fn(x, requires_grad=True) for x in a)
         return fn(a, requires_grad=True)
-    mt_leaf = lambda a, requires_grad: to_mt(a, device, requires_grad)
+    def mt_leaf(a, requires_grad):
+        return to_mt(a, device, requires_grad)
     return [convert(a, mt_leaf) for a in arrays], [convert(a, to_torch) for a in arrays]
 
 
@@ -273,23 +274,26 @@ def test_cells_second_derivatives_match_torch(kind, cells):
 @pytest.mark.parametrize("cells", ["fused", "reference"])
 @pytest.mark.parametrize("kwargs", [{}, {"num_layers": 2, "bidirectional": True},
                                     {"batch_first": True, "bias": False}])
-def test_lstm_layer_second_derivatives_match_torch(kwargs, cells):
-    """create_graph=True through nn.LSTM: the whole-sequence op's backward_graph (fused),
-    or the per-step reference cells; first and second derivatives against torch."""
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_layer_second_derivatives_match_torch(name, kwargs, cells):
+    """create_graph=True through nn.LSTM and nn.GRU: the whole-sequence ops'
+    backward_graph (fused), or the per-step reference cells; first and second
+    derivatives against torch."""
     rng = np.random.default_rng(0)
     layers = kwargs.get("num_layers", 1) * (2 if kwargs.get("bidirectional") else 1)
     shape = (2, 3, 2) if kwargs.get("batch_first") else (3, 2, 2)  # L = 3, N = 2
     arrays = [rng.standard_normal(shape), rng.standard_normal((layers, 2, 4)),
-              rng.standard_normal((layers, 2, 4))]
-    ours, theirs = _pair("LSTM", (2, 4), kwargs, "float64")
+              rng.standard_normal((layers, 2, 4))][:3 if name == "LSTM" else 2]
+    ours, theirs = _pair(name, (2, 4), kwargs, "float64")
     results = []
     for lib, layer in ((minitorch, ours), (torch, theirs)):
         with minitorch.backends.reference.flags(enabled=cells == "reference"):
-            x, h0, c0 = [lib.tensor(a, requires_grad=True) for a in arrays]
-            out, (h, c) = layer(x, (h0, c0))
-            leaves = [x, h0, c0, *layer.parameters()]
-            upstream = [lib.tensor(a) for a in _weights_like([out, h, c])]
-            grads = lib.autograd.grad([out, h, c], leaves, upstream, create_graph=True)
+            x, *state = [lib.tensor(a, requires_grad=True) for a in arrays]
+            out, final = layer(x, tuple(state) if name == "LSTM" else state[0])
+            outs = [out, *final] if name == "LSTM" else [out, final]
+            leaves = [x, *state, *layer.parameters()]
+            upstream = [lib.tensor(a) for a in _weights_like(outs)]
+            grads = lib.autograd.grad(outs, leaves, upstream, create_graph=True)
             w = [lib.tensor(a) for a in _weights_like(grads)]
             second = lib.autograd.grad(sum((g * wi).sum() for g, wi in zip(grads, w)), leaves)
         results.append([g.detach() for g in grads] + [d.detach() for d in second])
@@ -309,30 +313,37 @@ def _graph_ops(tensor):
 
 
 @pytest.mark.parametrize("packed", [False, True])
-def test_lstm_runs_one_sequence_op_unless_reference_or_packed(packed):
-    """nn.LSTM on a padded batch runs each layer as one LSTMSequence node
-    (ops/recurrent_sequence.py); reference mode, and a packed batch of unequal lengths,
-    keep the per-step cells."""
-    lstm = nn.LSTM(3, 4)
+@pytest.mark.parametrize("name,kwargs", [("LSTM", {}), ("GRU", {}), ("RNN", {}),
+                                         ("LSTM", {"proj_size": 2})])
+def test_layers_run_one_sequence_op_unless_reference_or_packed(name, kwargs, packed):
+    """nn.LSTM (without projection) and nn.GRU on a padded batch run each layer as one
+    node (ops/recurrent_sequence.py); reference mode, a packed batch of unequal lengths,
+    the projected LSTM and the plain RNN keep the per-step cells."""
+    layer = getattr(nn, name)(3, 4, **kwargs)
     x = minitorch.randn(5, 2, 3)
     if packed:
         x = rnn_utils.pack_padded_sequence(x, [5, 3])
+    whole = name in ("LSTM", "GRU") and not kwargs
     for reference in (False, True):
         with minitorch.backends.reference.flags(enabled=reference):
-            out = lstm(x)[0]
+            out = layer(x)[0]
         nodes = _graph_ops(out.data if packed else out)
-        assert ("LSTMSequenceBackward0" in nodes) == (not reference and not packed), nodes
+        expected = whole and not reference and not packed
+        assert (f"{name}SequenceBackward0" in nodes) == expected, nodes
 
 
-@pytest.mark.parametrize("which", ["h0", "c0"])
-def test_lstm_initial_state_modified_in_place_raises_like_torch(which):
+# (the GRU raises too, but torch words it as an in-place change of an unbind view)
+@pytest.mark.parametrize("name,which", [("LSTM", "h0"), ("LSTM", "c0")])
+def test_initial_state_modified_in_place_raises_like_torch(name, which):
+    """The whole-sequence op saves the initial state: changing it in place before
+    backward raises torch's error."""
     messages = []
     for lib in (minitorch, torch):
         lib.manual_seed(0)
-        lstm = lib.nn.LSTM(3, 4)
+        layer = getattr(lib.nn, name)(3, 4)
         h0, c0 = lib.randn(1, 2, 4, requires_grad=True), lib.randn(1, 2, 4, requires_grad=True)
         h0, c0 = h0 * 1, c0 * 1
-        out, _ = lstm(lib.randn(5, 2, 3), (h0, c0))
+        out, _ = layer(lib.randn(5, 2, 3), (h0, c0) if name == "LSTM" else h0)
         (h0 if which == "h0" else c0).mul_(2)
         with pytest.raises(RuntimeError) as info:
             out.sum().backward()

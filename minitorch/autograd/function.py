@@ -288,20 +288,26 @@ class Op(_Node):
 
 
 def _versions_of_saved(saved, inputs, outs, results):
-    """Find which Tensors own the saved arrays, to detect later in-place changes."""
+    """Find which Tensors own the saved arrays, to detect later in-place changes.
+    (Plain loops: an op has a few inputs and outputs, fewer than building lookup tables.)"""
     Tensor = tensor_module.Tensor
-    from_inputs = {id(x._data): x for x in inputs if isinstance(x, Tensor)}
-    from_outputs = {id(o): (r, nr) for nr, (o, r) in enumerate(zip(outs, results))}
     found, saved_outputs = [], ()
     for a in saved:
-        t = from_outputs.get(id(a))
-        if t is not None:
-            saved_outputs += (t,)
-            t = t[0]
+        if a is None:
+            continue  # a slot an op leaves empty (Mul keeps only what a gradient uses)
+        owner = None
+        for nr, out in enumerate(outs):
+            if out is a:
+                owner = results[nr]
+                saved_outputs += ((owner, nr),)
+                break
         else:
-            t = from_inputs.get(id(a))
-        if t is not None:
-            found.append((t, t._version[0]))
+            for x in inputs:
+                if isinstance(x, Tensor) and x._data is a:
+                    owner = x
+                    break
+        if owner is not None:
+            found.append((owner, owner._version[0]))
     return tuple(found), saved_outputs
 
 

@@ -150,14 +150,13 @@ def _nothing_to_promote(operands, to_float, broadcast):
             same_shape = False
     if common is None or (to_float and common.kind != "f"):
         return None
-    if len(operands) > 1:
-        for x in operands:
-            kind = type(x)
-            if kind is int and common.kind != "f" and not (
-                    common.kind in "iu" and _INT_RANGES[common][0] <= x <= _INT_RANGES[common][1]):
-                return None
-            if kind is float and common.kind != "f":
-                return None
+    for x in operands:
+        kind = type(x)
+        if kind is int and common.kind != "f" and not (
+                common.kind in "iu" and _INT_RANGES[common][0] <= x <= _INT_RANGES[common][1]):
+            return None
+        if kind is float and common.kind != "f":
+            return None
     if broadcast and not same_shape:
         _check_broadcast(operands)
     return _DTYPE_OF[common]

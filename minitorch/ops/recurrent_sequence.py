@@ -1,4 +1,5 @@
-"""One LSTM layer over a whole sequence as a single op: what nn.LSTM runs on a padded batch.
+"""One LSTM or GRU layer over a whole sequence as a single op: what nn.LSTM (without
+projection) and nn.GRU run on a padded batch (GRUSequence, at the end, works the same way).
 
 Why: run step by step, every time step records a linear and a cell node, and the backward
 of the linear computes its own small weight gradient, so over L steps the graph bookkeeping
@@ -16,7 +17,7 @@ recurrent.py, where they are derived:
 
 Notation: L steps, N batch, H hidden_size. gates_x (L, N, 4H) is x W_ih^T + b_ih + b_hh
 for every step, computed by one matmul before the op (so its gradient is one GEMM too).
-Under `minitorch.backends.reference` nn.LSTM runs the per-step cells instead (rnn.py).
+Under `minitorch.backends.reference` the layers run the per-step cells instead (rnn.py).
 """
 from __future__ import annotations
 
@@ -55,22 +56,26 @@ class LSTMSequence(Op):
             xp.tanh(cs[t], out=tanh_cs[t])
             xp.multiply(o, tanh_cs[t], out=hs[t])
             h, c = hs[t], cs[t]
-        ctx.save_for_backward(h0, c0, w_hh)  # the caller's: an in-place change must raise
-        ctx.states, ctx.reverse = (acts, hs, cs, tanh_cs), reverse  # our own arrays
+        # the inputs (an in-place change to them must raise) and our own arrays, all freed
+        # after backward (unless retain_graph)
+        ctx.save_for_backward(h0, c0, w_hh, acts, hs, cs, tanh_cs)
+        ctx.reverse = reverse
         # copies, so that changing an output in place cannot touch what backward reads
         return hs.copy(), h.copy(), c.copy()
 
     @staticmethod
     def backward(ctx, grad_out, grad_h, grad_c):
-        (h0, c0, w_hh), (acts, hs, cs, tanh_cs) = ctx.saved_tensors, ctx.states
+        h0, c0, w_hh, acts, hs, cs, tanh_cs = ctx.saved_tensors
         xp = backend.array_module(acts)
         steps, rows, hidden = hs.shape
         # every step's previous state, in step order: (h0, c0) enter at the first step
         # the forward visited
         if ctx.reverse:
-            h_prev, c_prev = xp.concatenate([hs[1:], h0[None]]), xp.concatenate([cs[1:], c0[None]])
+            h_prev = xp.concatenate([hs[1:], h0[None]])
+            c_prev = xp.concatenate([cs[1:], c0[None]])
         else:
-            h_prev, c_prev = xp.concatenate([h0[None], hs[:-1]]), xp.concatenate([c0[None], cs[:-1]])
+            h_prev = xp.concatenate([h0[None], hs[:-1]])
+            c_prev = xp.concatenate([c0[None], cs[:-1]])
         # Everything but dh and dc is known before the reverse loop, so those factors are
         # computed for all steps at once (vectorized), and a step is five multiply-adds
         # and the GEMM that carries dh back:
@@ -132,3 +137,96 @@ class LSTMSequence(Op):
         h_prev = stack([saved[t][4] for t in range(steps)])
         grad_w = da.reshape(-1, 4 * hidden).t().matmul(h_prev.reshape(-1, hidden))
         return da, dh, dc, grad_w
+
+
+class GRUSequence(Op):
+    """(gates_x (L, N, 3H) = x W_ih^T + b_ih, h0 (N, H), w_hh (3H, H), b_hh (3H,) or None)
+    -> (output (L, N, H), h_n): the GRU layer as one op, as LSTMSequence. Per step, with
+    q = h W_hh^T + b_hh = [q_r | q_z | q_n] (GRUCell in recurrent.py derives the backward):
+
+        r, z = sigmoid(x_r + q_r, x_z + q_z),  n = tanh(x_n + r * q_n),  h' = n + z (h - n)
+
+    dW_hh = dq^T H_prev and db_hh = sum(dq) over all steps, one GEMM and one sum."""
+
+    @staticmethod
+    def forward(ctx, gates_x, h0, w_hh, b_hh, reverse=False):
+        xp = backend.array_module(gates_x)
+        steps, hidden = gates_x.shape[0], h0.shape[1]
+        # every step's r | z, n and q_n, kept for backward
+        rz = xp.empty((steps, h0.shape[0], 2 * hidden), dtype=gates_x.dtype)
+        hs = xp.empty((steps,) + h0.shape, dtype=h0.dtype)
+        ns, q_ns = xp.empty_like(hs), xp.empty_like(hs)
+        h = h0
+        for t in _steps(steps, reverse):
+            q = h @ w_hh.T if b_hh is None else h @ w_hh.T + b_hh
+            _sigmoid_all(xp, gates_x[t, :, :2 * hidden] + q[:, :2 * hidden], out=rz[t])
+            r, z = rz[t, :, :hidden], rz[t, :, hidden:]
+            q_ns[t] = q[:, 2 * hidden:]
+            xp.tanh(gates_x[t, :, 2 * hidden:] + r * q_ns[t], out=ns[t])
+            xp.add(ns[t], z * (h - ns[t]), out=hs[t])
+            h = hs[t]
+        ctx.save_for_backward(h0, w_hh, rz, hs, ns, q_ns)  # freed after backward
+        ctx.reverse = reverse
+        return hs.copy(), h.copy()  # copies: see LSTMSequence
+
+    @staticmethod
+    def backward(ctx, grad_out, grad_h):
+        h0, w_hh, rz, hs, ns, q_ns = ctx.saved_tensors
+        xp = backend.array_module(rz)
+        steps, rows, hidden = hs.shape
+        h_prev = (xp.concatenate([hs[1:], h0[None]]) if ctx.reverse
+                  else xp.concatenate([h0[None], hs[:-1]]))
+        r, z = rz[:, :, :hidden], rz[:, :, hidden:]
+        # the factors that don't depend on the carried gradient, for all steps at once
+        n_by_dh = (1 - z) * (1 - ns * ns)       # da_n = dh * this
+        z_by_dh = (h_prev - ns) * z * (1 - z)   # da_z = dh * this
+        r_by_dn = q_ns * r * (1 - r)            # da_r = da_n * this
+        dh = xp.zeros_like(h0) if grad_h is None else grad_h
+        dgx = xp.empty(rz.shape[:2] + (3 * hidden,), dtype=rz.dtype)  # d gates_x
+        dq = xp.empty_like(dgx)  # d(h W_hh^T + b_hh): as dgx, but da_n * r in n's block
+        for t in reversed(_steps(steps, ctx.reverse)):
+            if grad_out is not None:
+                dh = dh + grad_out[t]
+            da_r, da_z, da_n = (dgx[t, :, k * hidden:(k + 1) * hidden] for k in range(3))
+            xp.multiply(dh, n_by_dh[t], out=da_n)
+            xp.multiply(dh, z_by_dh[t], out=da_z)
+            xp.multiply(da_n, r_by_dn[t], out=da_r)
+            dq[t, :, :2 * hidden] = dgx[t, :, :2 * hidden]
+            xp.multiply(da_n, r[t], out=dq[t, :, 2 * hidden:])
+            dh = dh * z[t] + dq[t] @ w_hh
+        flat = dq.reshape(-1, 3 * hidden)
+        grad_w = flat.T @ h_prev.reshape(-1, hidden) if ctx.needs_input_grad[2] else None
+        grad_b = flat.sum(axis=0) if ctx.needs_input_grad[3] else None
+        return dgx, dh, grad_w, grad_b
+
+    @staticmethod
+    def backward_graph(ctx, grad_out, grad_h, gates_x, h0, w_hh, b_hh):
+        """`backward` in Tensor ops (create_graph=True), the forward recomputed step by
+        step from the inputs, as in LSTMSequence.backward_graph."""
+        steps, reverse = gates_x.shape[0], ctx.reverse
+        saved, h = {}, h0
+        for t in _steps(steps, reverse):
+            q = h.matmul(w_hh.t()) if b_hh is None else h.matmul(w_hh.t()) + b_hh
+            x_r, x_z, x_n = gates_x[t].chunk(3, 1)
+            q_r, q_z, q_n = q.chunk(3, 1)
+            r, z = (x_r + q_r).sigmoid(), (x_z + q_z).sigmoid()
+            n = (x_n + r * q_n).tanh()
+            saved[t] = (r, z, n, q_n, h)
+            h = n + z * (h - n)
+        dh = 0 * h0 if grad_h is None else grad_h
+        dgx, dq = [None] * steps, [None] * steps
+        for t in reversed(_steps(steps, reverse)):
+            r, z, n, q_n, h_prev = saved[t]
+            if grad_out is not None:
+                dh = dh + grad_out[t]
+            da_n = dh * (1 - z) * (1 - n * n)
+            da_z = dh * (h_prev - n) * z * (1 - z)
+            da_r = da_n * q_n * r * (1 - r)
+            dgx[t] = cat([da_r, da_z, da_n], 1)
+            dq[t] = cat([da_r, da_z, da_n * r], 1)
+            dh = dh * z + dq[t].matmul(w_hh)
+        hidden = h0.shape[1]
+        dq = stack(dq).reshape(-1, 3 * hidden)
+        h_prev = stack([saved[t][4] for t in range(steps)]).reshape(-1, hidden)
+        grad_b = None if b_hh is None else dq.sum(0)
+        return stack(dgx), dh, dq.t().matmul(h_prev), grad_b

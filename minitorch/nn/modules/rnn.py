@@ -7,8 +7,10 @@ How a forward runs (the same code for padded tensors and PackedSequence):
   1. the input becomes `data`, time-major rows (sum(batch_sizes), H_in), and `batch_sizes`,
      how many sequences are still running at each time step (all N for a padded tensor);
   2. for each layer and direction, one matmul gives every step's input term x W_ih^T + b_ih
-     (+ b_hh, except for the GRU); the loop over time runs only the h-dependent part (a step
-     function from rnn_cell.py);
+     (+ b_hh, except for the GRU); the loop over time runs only the h-dependent part: for
+     the LSTM (without projection) and the GRU on a padded batch, inside one op over all
+     steps (ops/recurrent_sequence.py); otherwise, and in reference mode, one step function
+     from rnn_cell.py per step;
   3. the reverse direction walks the steps backwards; the directions' outputs are joined
      along the feature dim and become the next layer's input (after dropout when training).
 """
@@ -20,7 +22,7 @@ import warnings
 from ... import ops
 from ...backends import reference
 from ...creation import empty, zeros
-from ...ops.recurrent_sequence import LSTMSequence
+from ...ops.recurrent_sequence import GRUSequence, LSTMSequence
 from .. import functional as F
 from ..module import Module
 from ..parameter import Parameter
@@ -107,11 +109,15 @@ def _run_direction(step, gates_x, h0, batch_sizes, weights, reverse):
     return ops.cat(outputs), state
 
 
-def _run_lstm_sequence(gates_x, h0, w_hh, steps, reverse):
-    """`_run_direction` for the LSTM as one op over all `steps` (same arguments)."""
+def _run_sequence(mode, gates_x, h0, w_hh, b_hh, steps, reverse):
+    """`_run_direction` for the LSTM or GRU as one op over all `steps` (b_hh is None for
+    the LSTM: it is in gates_x already)."""
     gates_x = gates_x.reshape(steps, -1, gates_x.shape[-1])
-    out, h, c = LSTMSequence.apply(gates_x, h0[0], h0[1], w_hh, reverse=reverse)
-    return out.reshape(-1, out.shape[-1]), (h, c)
+    if mode == "LSTM":
+        out, *state = LSTMSequence.apply(gates_x, h0[0], h0[1], w_hh, reverse=reverse)
+    else:
+        out, *state = GRUSequence.apply(gates_x, h0[0], w_hh, b_hh, reverse=reverse)
+    return out.reshape(-1, out.shape[-1]), tuple(state)
 
 
 class RNNBase(Module):
@@ -232,8 +238,8 @@ class RNNBase(Module):
                     b_ih, b_hh = b_ih + b_hh, None
                 gates_x = F.linear(layer_input, w_ih, b_ih)  # all time steps in one matmul
                 if self._whole_sequence(batch_sizes, w_hr):
-                    out, state = _run_lstm_sequence(gates_x, initial[index], w_hh,
-                                                    len(batch_sizes), direction == 1)
+                    out, state = _run_sequence(self.mode, gates_x, initial[index], w_hh, b_hh,
+                                               len(batch_sizes), direction == 1)
                 else:
                     out, state = _run_direction(step, gates_x, initial[index], batch_sizes,
                                                 (w_hh, b_hh, w_hr), reverse=direction == 1)
@@ -245,10 +251,10 @@ class RNNBase(Module):
         return layer_input, tuple(ops.stack(states) for states in zip(*finals))
 
     def _whole_sequence(self, batch_sizes, w_hr):
-        """Whether a layer runs as one LSTMSequence op (recurrent_sequence.py): an LSTM
-        without projection on a padded batch (every step the same rows), outside
+        """Whether a layer runs as one op over all steps (recurrent_sequence.py): an LSTM
+        without projection or a GRU, on a padded batch (every step the same rows), outside
         reference mode, which keeps the textbook per-step cells (read at every call)."""
-        return (self.mode == "LSTM" and w_hr is None and not reference.enabled
+        return (self.mode in ("LSTM", "GRU") and w_hr is None and not reference.enabled
                 and batch_sizes[0] == batch_sizes[-1])
 
     def _weights(self, layer, direction):
