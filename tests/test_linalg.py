@@ -441,6 +441,11 @@ def _double_backward_cases():
         "slogdet": (lambda lib: lib.linalg.slogdet, [a], 1),
         "solve": (lambda lib: lib.linalg.solve, [a, b], None),
         "cholesky": (lambda lib: lib.linalg.cholesky, [spd], None),
+        "solve_triangular": (lambda lib: lambda x, y: lib.linalg.solve_triangular(
+            x, y, upper=True), [a, b], None),
+        "solve_triangular_unit_right": (
+            lambda lib: lambda x, y: lib.linalg.solve_triangular(
+                x, y.mT, upper=False, left=False, unitriangular=True), [a, b], None),
         "cholesky_upper": (lambda lib: lambda x: lib.linalg.cholesky(x, upper=True), [spd],
                            None),
         "eigh_values": (lambda lib: lib.linalg.eigh, [sym], 0),

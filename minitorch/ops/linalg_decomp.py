@@ -165,6 +165,18 @@ class SolveTriangular(Op):
             grad_a = xp.triu(full, offset) if ctx.upper else xp.tril(full, -offset)
         return grad_a, grad_b if ctx.needs_input_grad[1] else None, None, None
 
+    @staticmethod
+    def backward_graph(ctx, grad, a, b, upper, unitriangular):
+        # A^T is triangular the other way, and its triangle is A's triangle transposed
+        grad_b = SolveTriangular.apply(a.mT, grad, not upper, unitriangular)
+        grad_a = None
+        if ctx.needs_input_grad[0]:
+            out = SolveTriangular.apply(a, b, upper, unitriangular)
+            full = -grad_b.matmul(out.mT)
+            offset = 1 if unitriangular else 0
+            grad_a = full.triu(offset) if upper else full.tril(-offset)
+        return grad_a, grad_b if ctx.needs_input_grad[1] else None, None, None
+
 
 class Cholesky(Op):
     """A = L L^T, L lower triangular (`upper`: U = L^T is returned).
