@@ -225,21 +225,20 @@ def parallel_over_batch(xp, n, work, items=None):
         _parallel_lock.release()
 
 
-# ---- glibc malloc: keep freed memory for the next step (opt-in) -------------------------
+# ---- glibc malloc: keep freed memory for the next step ---------------------------------
 #
 # A training step frees and re-allocates the same multi-MB arrays (activations, their
-# gradients). glibc hands big blocks back to the OS on free (mmap/munmap, or a heap trim),
-# so the next step gets fresh pages and pays a page fault + zeroing per 4 KB. Raising the
-# mmap and trim thresholds keeps such blocks in the heap, at the price of up to 256 MB of
-# free memory staying reserved. Measured at one thread (benchmarks/train_step.py's step,
-# MNIST CNN, load average ~9 on 2 cores): faults per step 1,127 vs 2,768 at batch 256 and
-# 0 vs 580 at batch 50 (CIFAR net, batch 256: 0 vs 4,615), but the CPU time per step did
-# not move beyond the noise (batch 256: 240 vs 236 ms, batch 50: 44 vs 47 ms; 4
-# alternating runs, means of their medians): ~1,600 faults at ~2 us each are ~1 % of
-# the step. Not worth holding the memory by default: MINITORCH_MALLOPT=1 turns it on.
-# Linux/glibc only.
+# gradients, an LSTM's per-step gate buffers). glibc hands big blocks back to the OS on free
+# (mmap/munmap, or a heap trim), so the next step gets fresh pages and pays a page fault +
+# zeroing per 4 KB. Raising the mmap and trim thresholds keeps such blocks in the heap, at
+# the price of up to 256 MB of free memory staying reserved. Measured with
+# benchmarks/train_step.py (default threads, 2 rounds alternating, load 0.7-2.1, median ms
+# per step, MINITORCH_MALLOPT=0 vs default): rnn_mnist (LSTM(28, 64), batch 64) 21.0/23.7
+# vs 13.1/13.9 ms; the CNNs within the noise (cifar_net b50 134/116 vs 125/122, mnist_cnn
+# b256 183/241 vs 215/193). Page faults per step fell 2,768 -> 1,127 (mnist_cnn b256) and
+# 4,615 -> 0 (cifar_net b256). MINITORCH_MALLOPT=0 leaves malloc alone. Linux/glibc only.
 def _keep_freed_memory():
-    if not sys.platform.startswith("linux") or os.environ.get("MINITORCH_MALLOPT") != "1":
+    if not sys.platform.startswith("linux") or os.environ.get("MINITORCH_MALLOPT") == "0":
         return
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt  # absent (OSError) on musl
