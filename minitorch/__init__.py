@@ -42,12 +42,7 @@ from .ops import (  # noqa: F401  (diagonals, layout, linear algebra)
     tensor_split, tensordot, tile, trace, tril, tril_indices, triu, triu_indices, var_mean,
     vsplit, vstack,
 )
-from .ops import (  # noqa: F401  (more elementwise math: trig.py, special.py, rounding.py)
-    acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh,
-    atan, atan2, atanh, clamp_max, clamp_min, copysign, cosh, deg2rad, erf, erfc, erfinv,
-    exp2, expm1, fix, float_power, fmod, frac, heaviside, hypot, log10, logaddexp,
-    logaddexp2, nan_to_num, rad2deg, sgn, sinh, tan, trunc, xlogy,
-)
+from .ops import clamp_max, clamp_min  # noqa: F401  (trig/special/rounding: @public)
 from .type_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: F401
 from . import return_types  # noqa: F401
 from .ops import (  # noqa: F401  (sorting, selection and scans)

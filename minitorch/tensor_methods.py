@@ -138,41 +138,7 @@ class TensorMethods(TensorOperators):
     def logical_or(self, other): return ops.logical_or(self, _tensor_arg("logical_or", other))
     def logical_xor(self, other): return ops.logical_xor(self, _tensor_arg("logical_xor", other))
 
-    # ---- more elementwise math (ops/trig.py, ops/special.py, ops/rounding.py) ------------
-    def tan(self): return ops.tan(self)
-    def asin(self): return ops.asin(self)
-    def acos(self): return ops.acos(self)
-    def atan(self): return ops.atan(self)
-    def sinh(self): return ops.sinh(self)
-    def cosh(self): return ops.cosh(self)
-    def asinh(self): return ops.asinh(self)
-    def acosh(self): return ops.acosh(self)
-    def atanh(self): return ops.atanh(self)
-    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-    def atan2(self, other): return ops.atan2(self, other)
-    arctan2 = atan2
-    def hypot(self, other): return ops.hypot(self, other)
-    def deg2rad(self): return ops.deg2rad(self)
-    def rad2deg(self): return ops.rad2deg(self)
-    def erf(self): return ops.erf(self)
-    def erfc(self): return ops.erfc(self)
-    def erfinv(self): return ops.erfinv(self)
-    def expm1(self): return ops.expm1(self)
-    def exp2(self): return ops.exp2(self)
-    def log10(self): return ops.log10(self)
-    def xlogy(self, other): return ops.xlogy(self, other)
-    def logaddexp(self, other): return ops.logaddexp(self, other)
-    def logaddexp2(self, other): return ops.logaddexp2(self, other)
-    def float_power(self, exponent): return ops.float_power(self, exponent)
-    def trunc(self): return ops.trunc(self)
-    fix = trunc
-    def frac(self): return ops.frac(self)
-    def fmod(self, other): return ops.fmod(self, other)
-    def sgn(self): return ops.sgn(self)
-    def copysign(self, other): return ops.copysign(self, other)
-    def heaviside(self, values): return ops.heaviside(self, values)
-    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
-        return ops.nan_to_num(self, nan, posinf, neginf)
+    # ---- clamp bounds (the math of ops/trig.py, special.py, rounding.py: @public there) --
     def clamp_min(self, min): return ops.clamp_min(self, min)
     def clamp_max(self, max): return ops.clamp_max(self, max)
 
@@ -342,39 +308,7 @@ class TensorMethods(TensorOperators):
     def scatter_add_(self, dim, index, src): return _inplace(self, ops.scatter_add, dim, index, src)
     def index_fill_(self, dim, index, value): return _inplace(self, ops.index_fill, dim, index, value)
 
-    # in-place forms of the functions in ops/trig.py, ops/special.py, ops/rounding.py
-    def tan_(self): return _inplace(self, ops.tan)
-    def asin_(self): return _inplace(self, ops.asin)
-    def acos_(self): return _inplace(self, ops.acos)
-    def atan_(self): return _inplace(self, ops.atan)
-    def sinh_(self): return _inplace(self, ops.sinh)
-    def cosh_(self): return _inplace(self, ops.cosh)
-    def asinh_(self): return _inplace(self, ops.asinh)
-    def acosh_(self): return _inplace(self, ops.acosh)
-    def atanh_(self): return _inplace(self, ops.atanh)
-    arcsin_, arccos_, arctan_ = asin_, acos_, atan_
-    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
-    def atan2_(self, other): return _inplace(self, ops.atan2, other)
-    arctan2_ = atan2_
-    def hypot_(self, other): return _inplace(self, ops.hypot, other)
-    def deg2rad_(self): return _inplace(self, ops.deg2rad)
-    def rad2deg_(self): return _inplace(self, ops.rad2deg)
-    def erf_(self): return _inplace(self, ops.erf)
-    def erfc_(self): return _inplace(self, ops.erfc)
-    def erfinv_(self): return _inplace(self, ops.erfinv)
-    def expm1_(self): return _inplace(self, ops.expm1)
-    def exp2_(self): return _inplace(self, ops.exp2)
-    def log10_(self): return _inplace(self, ops.log10)
-    def xlogy_(self, other): return _inplace(self, ops.xlogy, other)
-    def trunc_(self): return _inplace(self, ops.trunc)
-    fix_ = trunc_
-    def frac_(self): return _inplace(self, ops.frac)
-    def fmod_(self, other): return _inplace(self, ops.fmod, other)
-    def sgn_(self): return _inplace(self, ops.sgn)
-    def copysign_(self, other): return _inplace(self, ops.copysign, other)
-    def heaviside_(self, values): return _inplace(self, ops.heaviside, values)
-    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
-        return _inplace(self, ops.nan_to_num, nan, posinf, neginf)
+    # (the in-place trig/special/rounding methods, tan_ ..., come from @public, inplace=True)
     def clamp_min_(self, min): return _inplace(self, ops.clamp_min, min)
     def clamp_max_(self, max): return _inplace(self, ops.clamp_max, max)
 

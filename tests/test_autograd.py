@@ -20,7 +20,7 @@ COVERED = {
     "Tensor.backward", "Tensor.register_hook", "Tensor.retain_grad", "Tensor.retains_grad",
     "Tensor.detach", "Tensor.detach_", "Tensor.requires_grad_", "Tensor.is_leaf",
     "Tensor.data", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-    "inference_mode", "Tensor.grad",
+    "inference_mode", "Tensor.grad", "Tensor.grad_fn",
 }
 
 LIBS = [minitorch, torch]

@@ -75,7 +75,8 @@ KNOWN = {
     "Tensor.pin_memory": "no pinned memory: pin_memory() is a no-op, without device=",
     "Tensor.uniform_": "bounds named a, b as in nn.init.uniform_; torch's: from (a Python "
                        "keyword, so positional in practice) and to",
-    **dict.fromkeys(["linalg.cholesky", "linalg.eigh", "linalg.eigvalsh"], NAMED_A),
+    **dict.fromkeys(["linalg.cholesky", "linalg.eigh", "linalg.eigvalsh",
+                     "linalg.solve_triangular"], NAMED_A),
     **dict.fromkeys(["linalg.matrix_norm", "linalg.norm"], NAMED_A + "; no dtype="),
     "linalg.svdvals": "no driver= (a cuSOLVER choice)",
     "linalg.vector_norm": "first parameter named x (torch's docs); torch accepts input= too",

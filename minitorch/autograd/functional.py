@@ -183,6 +183,17 @@ def _check_scalar(out):
                            "contain a single element")
 
 
+def _scalar_output_and_gradient(func, inputs, v, create_graph, strict):
+    """The start vhp and hvp share (under enable_grad): run func, check v, grad with a graph."""
+    inputs = _prepare(inputs, create_graph)
+    out = func(*inputs)
+    _check_scalar(out)
+    out = out[0] if isinstance(out, (tuple, list)) else out
+    v = _check_v(v, inputs, "input to the user-provided function")
+    g = _grad((out,), inputs, (None,), True, strict)
+    return inputs, out, v, g
+
+
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T H) for a scalar func: gradient, then the gradient of <grad, v>.
 
@@ -190,12 +201,7 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """
     inputs, in_tuple = _as_tuple(inputs)
     with grad_mode.enable_grad():
-        inputs = _prepare(inputs, create_graph)
-        out = func(*inputs)
-        _check_scalar(out)
-        out = out[0] if isinstance(out, (tuple, list)) else out
-        v = _check_v(v, inputs, "input to the user-provided function")
-        g = _grad((out,), inputs, (None,), True, strict)
+        inputs, out, v, g = _scalar_output_and_gradient(func, inputs, v, create_graph, strict)
         result = _grad(g, inputs, v, create_graph, strict)
     return _finish((out,), create_graph)[0], _untuple(_finish(result, create_graph), in_tuple)
 
@@ -208,12 +214,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """
     inputs, in_tuple = _as_tuple(inputs)
     with grad_mode.enable_grad():
-        inputs = _prepare(inputs, create_graph)
-        out = func(*inputs)
-        _check_scalar(out)
-        out = out[0] if isinstance(out, (tuple, list)) else out
-        v = _check_v(v, inputs, "input to the user-provided function")
-        g = _grad((out,), inputs, (None,), True, strict)
+        inputs, out, v, g = _scalar_output_and_gradient(func, inputs, v, create_graph, strict)
         dummies = tuple(x.new_zeros(x.shape).requires_grad_() for x in inputs)
         back = _grad(g, inputs, dummies, True, strict)               # H^T u, linear in u
         result = _grad(back, dummies, v, create_graph, strict)       # d<H^T u, v>/du = H v

@@ -32,6 +32,15 @@ def _check_device(pg, tensor):
                            f"{pg.name()} backend takes {pg._impl.device_type} tensors)")
 
 
+def _checked_group(tensor, group):
+    """Check `tensor`, resolve `group` and check the device; None: this rank is not in it."""
+    _check_tensor(tensor)
+    pg = resolve(group)
+    if pg is not None:
+        _check_device(pg, tensor)
+    return pg
+
+
 def _io(tensor):
     """(contiguous array to communicate, function that writes it back into `tensor`)."""
     data = tensor._data
@@ -100,11 +109,9 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     """Copy `tensor` from rank `src` to every rank, in place."""
-    _check_tensor(tensor)
-    pg = resolve(group)
+    pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    _check_device(pg, tensor)
     root = _root(pg, src, group_src, "source")
     buf, write_back = _io(tensor)
     return _run(pg._impl.broadcast(buf, root), write_back, async_op, [tensor])
@@ -112,11 +119,9 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
     """Fill `tensor_list[r]` with rank r's `tensor`, on every rank."""
-    _check_tensor(tensor)
-    pg = resolve(group)
+    pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    _check_device(pg, tensor)
     if len(tensor_list) != pg.size():
         raise RuntimeError(f"all_gather: invalid output tensor list (expected length "
                            f"{pg.size()}, got {len(tensor_list)})")
@@ -195,11 +200,9 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
     """Rank `dst` receives every rank's `tensor` in `gather_list`."""
-    _check_tensor(tensor)
-    pg = resolve(group)
+    pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    _check_device(pg, tensor)
     root = _root(pg, dst, group_dst, "destination")
     xp = mt_backend.array_module(tensor._data)
     send, recv, unpack = xp.ascontiguousarray(tensor._data), None, None
@@ -227,11 +230,9 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
     """Rank r receives `scatter_list[r]` of rank `src` in `tensor`."""
-    _check_tensor(tensor)
-    pg = resolve(group)
+    pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    _check_device(pg, tensor)
     root = _root(pg, src, group_src, "source")
     xp = mt_backend.array_module(tensor._data)
     send = None
@@ -262,11 +263,9 @@ def _peer(pg, rank, group_rank, role):
 
 def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
     """Start sending `tensor` to rank `dst`; returns a Work."""
-    _check_tensor(tensor)
-    pg = resolve(group)
+    pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    _check_device(pg, tensor)
     peer = _peer(pg, dst, group_dst, "destination")
     send = mt_backend.array_module(tensor._data).ascontiguousarray(tensor._data)
     return Work(pg._impl.send(send, peer, tag), None, [tensor])
@@ -274,11 +273,9 @@ def isend(tensor, dst=None, group=None, tag=0, group_dst=None):
 
 def irecv(tensor, src=None, group=None, tag=0, group_src=None):
     """Start receiving into `tensor` from rank `src` (None: any rank); returns a Work."""
-    _check_tensor(tensor)
-    pg = resolve(group)
+    pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    _check_device(pg, tensor)
     peer = None if src is None and group_src is None else _peer(pg, src, group_src, "source")
     buf, write_back = _io(tensor)
     request = pg._impl.recv(buf, peer, tag)

@@ -232,17 +232,19 @@ def _kl_normal_laplace(p, q):
 # p has mass outside q's support: KL = inf (torch registers these explicitly)
 @register_kl(Normal, Exponential)
 @register_kl(Normal, Uniform)
-def _kl_normal_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
+@register_kl(Normal, Gamma)
+@register_kl(Normal, Beta)
 @register_kl(Laplace, Exponential)
 @register_kl(Laplace, Uniform)
-def _kl_laplace_infinity(p, q):
+@register_kl(Laplace, Gamma)
+@register_kl(Laplace, Beta)
+def _kl_real_line_infinity(p, q):
+    """KL = inf: p (Normal, Laplace) covers the whole real line, q only part of it."""
     return _infinite_like(p.loc)
 
 
 @register_kl(Exponential, Uniform)
+@register_kl(Exponential, Beta)
 def _kl_exponential_infinity(p, q):
     return _infinite_like(p.rate)
 
@@ -331,23 +333,6 @@ def _kl_beta_gamma(p, q):
                                   - digamma(p.concentration1 + p.concentration0))
     t4 = q.rate * p.concentration1 / (p.concentration1 + p.concentration0)
     return -p.entropy() + t2 - t3 + t4
-
-
-@register_kl(Normal, Gamma)
-@register_kl(Normal, Beta)
-def _kl_normal_infinity_gamma_family(p, q):
-    return _infinite_like(p.loc)
-
-
-@register_kl(Laplace, Gamma)
-@register_kl(Laplace, Beta)
-def _kl_laplace_infinity_gamma_family(p, q):
-    return _infinite_like(p.loc)
-
-
-@register_kl(Exponential, Beta)
-def _kl_exponential_beta(p, q):
-    return _infinite_like(p.rate)
 
 
 @register_kl(Gamma, Beta)

@@ -2,7 +2,8 @@
 
 This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...); they are
 `minitorch.add`, ... and the Tensor methods of the same name. Functions declared with
-`@public` (ops/registry.py; all of unary.py so far) arrive by the last line, not a list here.
+`@public` (ops/registry.py; unary.py, trig.py, special.py, rounding.py so far) arrive
+by the last line, not a list here.
 
   promotion.py   torch's type promotion; cast, to_device
   arithmetic.py  add sub mul div remainder pow lerp
@@ -28,6 +29,7 @@ This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...
 """
 # ruff: noqa: I001  (the names are grouped compactly by submodule, not one per line)
 from . import arithmetic, comparison, fill, indexing, minmax, promotion, reduce, shape, unary  # noqa: F401
+from . import rounding, special, trig  # noqa: F401  (their functions: @public, below)
 from . import registry, view_ops  # noqa: F401
 from .arithmetic import (  # noqa: F401
     add, addcdiv, addcmul, div, divide, floor_divide, lerp, mul, pow, remainder, sub,
@@ -69,16 +71,8 @@ from .layout import (  # noqa: F401
 from .linalg import addbmm, addmm, addmv, baddbmm, cdist, ger, kron, mv, outer, tensordot  # noqa: F401
 from .lookup import bincount, bucketize, searchsorted, take, unique  # noqa: F401
 from .moments import std_mean, var_mean  # noqa: F401
-from .rounding import copysign, fix, fmod, frac, heaviside, nan_to_num, sgn, trunc  # noqa: F401
 from .scan import cummax, cummin, cumprod, logcumsumexp  # noqa: F401
 from .sorting import argsort, kthvalue, median, msort, sort, topk  # noqa: F401
-from .special import (  # noqa: F401
-    erf, erfc, erfinv, exp2, expm1, float_power, log10, logaddexp, logaddexp2, xlogy,
-)
-from .trig import (  # noqa: F401
-    acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh,
-    atan, atan2, atanh, cosh, deg2rad, hypot, rad2deg, sinh, tan,
-)
 
 subtract, multiply = sub, mul
 

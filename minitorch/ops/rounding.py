@@ -6,7 +6,8 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from .arithmetic import _check_integer_division
 from .promotion import _is_tensor, promote
-from .unary import _unary, _zero_grad, _zero_graph
+from .registry import public
+from .unary import PiecewiseConstant, Unary
 from .unary import sign as _sign
 
 
@@ -16,15 +17,23 @@ def _constant(array):
 
     return Tensor._wrap(array)
 
-# grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
-Trunc = _unary("Trunc", lambda xp, x: xp.trunc(x), _zero_grad,
-               "out = x rounded toward zero;  gradient 0", None, graph=_zero_graph)
-Frac = _unary("Frac", lambda xp, x: x - xp.trunc(x), lambda xp, _, g: g,
-              "out = x - trunc(x), with the sign of x;  d/dx = 1", None,
-              graph=lambda x, g: g)
+
+class Trunc(PiecewiseConstant):
+    """out = x rounded toward zero;  gradient 0 everywhere."""
+    fn = staticmethod(lambda xp, x: xp.trunc(x))
 
 
+class Frac(Unary):
+    """out = x - trunc(x), with the sign of x;  d/dx = 1."""
+    saves = None
+    fn = staticmethod(lambda xp, x: x - xp.trunc(x))
+    grad_fn = staticmethod(lambda xp, _, g: g)
+    backward_graph = staticmethod(lambda ctx, g, x: g)
+
+
+@public(method=True, inplace=True, aliases=("fix",))
 def trunc(input):
+    """x rounded toward zero."""
     dtypes.require_kernel("trunc_vml_cpu", input, lambda d: d is not dtypes.bool)
     if not input.dtype.is_floating_point:  # integers are already whole: a copy, as in torch
         return input.clone()
@@ -34,11 +43,14 @@ def trunc(input):
 fix = trunc
 
 
+@public(method=True, inplace=True)
 def frac(input):
+    """The fractional part x - trunc(x), with the sign of x."""
     dtypes.require_kernel("frac_cpu", input, lambda d: d.is_floating_point)
     return Frac.apply(input)
 
 
+@public(method=True, inplace=True)
 def sgn(input):
     """sign(x) for real tensors (torch's sgn differs from sign only for complex ones)."""
     return input.clone() if input.dtype is dtypes.bool else _sign(input)
@@ -75,7 +87,9 @@ class Fmod(Op):
         return grad, -grad * _constant(quotient)
 
 
+@public(method=True, inplace=True)
 def fmod(input, other):
+    """C's fmod: the remainder of input / other with the sign of input."""
     if not _is_tensor(input):
         raise TypeError("fmod() received an invalid combination of arguments - got "
                         f"({type(input).__name__}, {type(other).__name__})")
@@ -111,7 +125,9 @@ class Copysign(Op):
         return grad * (out / a).where(a != 0, 0.0), grad * 0
 
 
+@public(method=True, inplace=True)
 def copysign(input, other):
+    """|input| with the sign of other."""
     if not _is_tensor(input):
         raise TypeError("copysign() received an invalid combination of arguments - got "
                         f"({type(input).__name__}, {type(other).__name__})")
@@ -137,7 +153,9 @@ class Heaviside(Op):
         Heaviside.backward(ctx, grad)
 
 
+@public(method=True, inplace=True)
 def heaviside(input, values):
+    """The step function: 0 below 0, values at 0, 1 above 0."""
     if not _is_tensor(values):
         raise TypeError("heaviside(): argument 'values' (position 2) must be Tensor, not "
                         f"{type(values).__name__}")
@@ -169,7 +187,9 @@ class NanToNum(Op):
         return (grad.where(x.isfinite(), 0.0),)
 
 
+@public(method=True, inplace=True)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf, -inf replaced by nan, posinf, neginf (default: the dtype's extremes)."""
     if not input.dtype.is_floating_point:
         return input.clone()  # integers have no NaN or inf
     return NanToNum.apply(input, nan, posinf, neginf)

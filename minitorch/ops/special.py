@@ -14,36 +14,95 @@ from ..autograd.function import Op
 from . import error_function
 from .arithmetic import pow
 from .promotion import _is_tensor, _scalar_as_array, cast, promote, require_tensor
-from .unary import _float_unary, _unary
+from .registry import public
+from .unary import Unary, _float
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2), math.log(10)
 
-# grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
-Erf = _unary("Erf", error_function.erf,
-             lambda xp, x, g: g * (_TWO_OVER_SQRT_PI * xp.exp(-x * x)),
-             "out = erf x;  d/dx = 2/sqrt(pi) exp(-x**2)", "x",
-             graph=lambda x, g: g * (_TWO_OVER_SQRT_PI * (-x * x).exp()))
-Erfc = _unary("Erfc", error_function.erfc,
-              lambda xp, x, g: g * (-_TWO_OVER_SQRT_PI * xp.exp(-x * x)),
-              "out = erfc x = 1 - erf x, accurate in the tail;  d/dx = -2/sqrt(pi) exp(-x**2)",
-              "x", graph=lambda x, g: g * (-_TWO_OVER_SQRT_PI * (-x * x).exp()))
-Erfinv = _unary("Erfinv", error_function.erfinv,
-                lambda xp, y, g: g * (0.5 * math.sqrt(math.pi)) * xp.exp(y * y),
-                "out = erfinv x (erf(out) = x);  d/dx = sqrt(pi)/2 exp(out**2)", "out",
-                graph=lambda x, g: g * (0.5 * math.sqrt(math.pi)) * (x.erfinv() ** 2).exp())
-Expm1 = _unary("Expm1", lambda xp, x: xp.expm1(x), lambda xp, y, g: g * (y + 1),
-               "out = e**x - 1, accurate for small x;  d/dx = out + 1", "out",
-               graph=lambda x, g: g * x.exp())
-Exp2 = _unary("Exp2", lambda xp, x: xp.exp2(x), lambda xp, y, g: g * y * _LN2,
-              "out = 2**x;  d/dx = out ln 2", "out",
-              graph=lambda x, g: g * 2 ** x * _LN2)
-Log10 = _unary("Log10", lambda xp, x: xp.log10(x), lambda xp, x, g: g / (x * _LN10),
-               "out = log10 x;  d/dx = 1/(x ln 10)", "x",
-               graph=lambda x, g: g / (x * _LN10))
 
-erf, erfc, erfinv = (_float_unary(o) for o in (Erf, Erfc, Erfinv))
-expm1, exp2, log10 = (_float_unary(o) for o in (Expm1, Exp2, Log10))
+class Erf(Unary):
+    """out = erf x;  d/dx = 2/sqrt(pi) exp(-x**2)."""
+    fn = staticmethod(error_function.erf)
+    grad_fn = staticmethod(lambda xp, x, g: g * (_TWO_OVER_SQRT_PI * xp.exp(-x * x)))
+    backward_graph = staticmethod(lambda ctx, g, x: g * (_TWO_OVER_SQRT_PI * (-x * x).exp()))
+
+
+class Erfc(Unary):
+    """out = erfc x = 1 - erf x, accurate in the tail;  d/dx = -2/sqrt(pi) exp(-x**2)."""
+    fn = staticmethod(error_function.erfc)
+    grad_fn = staticmethod(lambda xp, x, g: g * (-_TWO_OVER_SQRT_PI * xp.exp(-x * x)))
+    backward_graph = staticmethod(
+        lambda ctx, g, x: g * (-_TWO_OVER_SQRT_PI * (-x * x).exp()))
+
+
+class Erfinv(Unary):
+    """out = erfinv x (erf(out) = x);  d/dx = sqrt(pi)/2 exp(out**2)."""
+    saves = "out"
+    fn = staticmethod(error_function.erfinv)
+    grad_fn = staticmethod(lambda xp, out, g: g * (0.5 * math.sqrt(math.pi)) * xp.exp(out * out))
+    backward_graph = staticmethod(
+        lambda ctx, g, x: g * (0.5 * math.sqrt(math.pi)) * (x.erfinv() ** 2).exp())
+
+
+class Expm1(Unary):
+    """out = e**x - 1, accurate for small x;  d/dx = out + 1."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.expm1(x))
+    grad_fn = staticmethod(lambda xp, out, g: g * (out + 1))
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.exp())
+
+
+class Exp2(Unary):
+    """out = 2**x;  d/dx = out ln 2."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.exp2(x))
+    grad_fn = staticmethod(lambda xp, out, g: g * out * _LN2)
+    backward_graph = staticmethod(lambda ctx, g, x: g * 2 ** x * _LN2)
+
+
+class Log10(Unary):
+    """out = log10 x;  d/dx = 1/(x ln 10)."""
+    fn = staticmethod(lambda xp, x: xp.log10(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / (x * _LN10))
+    backward_graph = staticmethod(lambda ctx, g, x: g / (x * _LN10))
+
+
+# the public functions: integers are first cast to the default float dtype, as in torch
+@public(method=True, inplace=True)
+def erf(input):
+    """The error function, elementwise."""
+    return Erf.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def erfc(input):
+    """1 - erf(x), accurate where erf(x) is near 1."""
+    return Erfc.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def erfinv(input):
+    """The inverse of erf, elementwise (inf at +-1, NaN outside [-1, 1])."""
+    return Erfinv.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def expm1(input):
+    """e**x - 1, accurate for small x."""
+    return Expm1.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def exp2(input):
+    """2**x, elementwise."""
+    return Exp2.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def log10(input):
+    """Base-10 logarithm, elementwise."""
+    return Log10.apply(_float(input))
 
 
 def _xlogy(xp, x, y):
@@ -80,7 +139,9 @@ class Xlogy(Op):
         return grad_x, grad * x / y
 
 
+@public(method=True, inplace=True)
 def xlogy(input, other):
+    """x * log(y), 0 where x == 0 (even where y is 0)."""
     (x, y), _ = promote(input, other, to_float=True)
     # a Python number becomes a 0-d array of the tensor's dtype: xp.log(2) would be a
     # float64 NumPy scalar and make a float32 result float64
@@ -123,22 +184,27 @@ class LogAddExp(Op):
         return grad / (1 + (b - a).exp()), grad / (1 + (a - b).exp())
 
 
-def _logaddexp(name, base):
-    def fn(input, other):
-        require_tensor(name, input, "input", 1)
-        require_tensor(name, other, "other", 2)
-        (a, b), _ = promote(input, other)
-        dtypes.require_kernel(name + "_cpu", a, lambda d: d.is_floating_point)
-        return LogAddExp.apply(a, b, base)
-
-    fn.__name__ = name
-    fn.__doc__ = LogAddExp.__doc__
-    return fn
+def _logaddexp(name, input, other, base):
+    require_tensor(name, input, "input", 1)
+    require_tensor(name, other, "other", 2)
+    (a, b), _ = promote(input, other)
+    dtypes.require_kernel(name + "_cpu", a, lambda d: d.is_floating_point)
+    return LogAddExp.apply(a, b, base)
 
 
-logaddexp, logaddexp2 = _logaddexp("logaddexp", math.e), _logaddexp("logaddexp2", 2)
+@public(method=True)
+def logaddexp(input, other):
+    """log(e**input + e**other), without overflow."""
+    return _logaddexp("logaddexp", input, other, math.e)
 
 
+@public(method=True)
+def logaddexp2(input, other):
+    """log2(2**input + 2**other), without overflow."""
+    return _logaddexp("logaddexp2", input, other, 2)
+
+
+@public(method=True)  # float_power_ is in tensor_methods.py: it checks self's dtype first
 def float_power(input, exponent):
     """input ** exponent computed in float64 (always: torch's float_power never rounds to
     the inputs' dtype); the gradients are cast back to each input's dtype."""

@@ -12,12 +12,14 @@ import math
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import promote, require_tensor
-from .unary import Unary, _float_unary, _unary
+from .registry import public
+from .unary import Unary, _float
 
 
 class NoInplaceGrad(Unary):
     """A unary op whose in-place form torch can't differentiate (asinh_, acosh_, atanh_:
-    their derivative needs x, which the in-place write destroyed): backward raises."""
+    their derivative needs x, which the in-place write destroyed): backward raises.
+    A subclass writes its Tensor formula as `graph(x, g)`."""
 
     def became_inplace(self, out):
         self.in_place = True
@@ -34,49 +36,160 @@ class NoInplaceGrad(Unary):
     def backward_graph(cls, ctx, grad, x):
         if getattr(ctx, "in_place", False):
             cls.backward(ctx, grad._data)  # raises torch's in-place error
-        return (cls.graph(x, grad),)
+        return cls.graph(x, grad)
 
 
-# grad_fn(xp, saved, g): `saved` is x for saves="x", out for saves="out"
-Tan = _unary("Tan", lambda xp, x: xp.tan(x), lambda xp, y, g: g * (1 + y * y),
-             "out = tan x;  d/dx = 1 + out**2", "out",
-             graph=lambda x, g: g * (1 + x.tan() ** 2))
-Asin = _unary("Asin", lambda xp, x: xp.arcsin(x), lambda xp, x, g: g / xp.sqrt(1 - x * x),
-              "out = asin x;  d/dx = 1/sqrt(1 - x**2) (inf at +-1)", "x",
-              graph=lambda x, g: g / (1 - x * x).sqrt())
-Acos = _unary("Acos", lambda xp, x: xp.arccos(x), lambda xp, x, g: -g / xp.sqrt(1 - x * x),
-              "out = acos x;  d/dx = -1/sqrt(1 - x**2)", "x",
-              graph=lambda x, g: -g / (1 - x * x).sqrt())
-Atan = _unary("Atan", lambda xp, x: xp.arctan(x), lambda xp, x, g: g / (x * x + 1),
-              "out = atan x;  d/dx = 1/(1 + x**2)", "x",
-              graph=lambda x, g: g / (x * x + 1))
-Sinh = _unary("Sinh", lambda xp, x: xp.sinh(x), lambda xp, x, g: g * xp.cosh(x),
-              "out = sinh x;  d/dx = cosh x", "x",
-              graph=lambda x, g: g * x.cosh())
-Cosh = _unary("Cosh", lambda xp, x: xp.cosh(x), lambda xp, x, g: g * xp.sinh(x),
-              "out = cosh x;  d/dx = sinh x", "x",
-              graph=lambda x, g: g * x.sinh())
-Asinh = _unary("Asinh", lambda xp, x: xp.arcsinh(x), lambda xp, x, g: g / xp.sqrt(x * x + 1),
-               "out = asinh x;  d/dx = 1/sqrt(x**2 + 1)", "x", NoInplaceGrad)
-Asinh.graph = staticmethod(lambda x, g: g * (x * x + 1).rsqrt())
-# torch writes (x**2 - 1).rsqrt(), not ((x-1)(x+1)).rsqrt(): the same rounding near 1
-Acosh = _unary("Acosh", lambda xp, x: xp.arccosh(x), lambda xp, x, g: g / xp.sqrt(x * x - 1),
-               "out = acosh x;  d/dx = 1/sqrt(x**2 - 1)", "x", NoInplaceGrad)
-Acosh.graph = staticmethod(lambda x, g: g * (x * x - 1).rsqrt())
-Atanh = _unary("Atanh", lambda xp, x: xp.arctanh(x), lambda xp, x, g: g / (1 - x * x),
-               "out = atanh x;  d/dx = 1/(1 - x**2)", "x", NoInplaceGrad)
-Atanh.graph = staticmethod(lambda x, g: g / (1 - x * x))
+class Tan(Unary):
+    """out = tan x;  d/dx = 1 + out**2."""
+    saves = "out"
+    fn = staticmethod(lambda xp, x: xp.tan(x))
+    grad_fn = staticmethod(lambda xp, out, g: g * (1 + out * out))
+    backward_graph = staticmethod(lambda ctx, g, x: g * (1 + x.tan() ** 2))
+
+
+class Asin(Unary):
+    """out = asin x;  d/dx = 1/sqrt(1 - x**2) (inf at +-1)."""
+    fn = staticmethod(lambda xp, x: xp.arcsin(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / xp.sqrt(1 - x * x))
+    backward_graph = staticmethod(lambda ctx, g, x: g / (1 - x * x).sqrt())
+
+
+class Acos(Unary):
+    """out = acos x;  d/dx = -1/sqrt(1 - x**2)."""
+    fn = staticmethod(lambda xp, x: xp.arccos(x))
+    grad_fn = staticmethod(lambda xp, x, g: -g / xp.sqrt(1 - x * x))
+    backward_graph = staticmethod(lambda ctx, g, x: -g / (1 - x * x).sqrt())
+
+
+class Atan(Unary):
+    """out = atan x;  d/dx = 1/(1 + x**2)."""
+    fn = staticmethod(lambda xp, x: xp.arctan(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / (x * x + 1))
+    backward_graph = staticmethod(lambda ctx, g, x: g / (x * x + 1))
+
+
+class Sinh(Unary):
+    """out = sinh x;  d/dx = cosh x."""
+    fn = staticmethod(lambda xp, x: xp.sinh(x))
+    grad_fn = staticmethod(lambda xp, x, g: g * xp.cosh(x))
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.cosh())
+
+
+class Cosh(Unary):
+    """out = cosh x;  d/dx = sinh x."""
+    fn = staticmethod(lambda xp, x: xp.cosh(x))
+    grad_fn = staticmethod(lambda xp, x, g: g * xp.sinh(x))
+    backward_graph = staticmethod(lambda ctx, g, x: g * x.sinh())
+
+
+class Asinh(NoInplaceGrad):
+    """out = asinh x;  d/dx = 1/sqrt(x**2 + 1)."""
+    fn = staticmethod(lambda xp, x: xp.arcsinh(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / xp.sqrt(x * x + 1))
+    graph = staticmethod(lambda x, g: g * (x * x + 1).rsqrt())
+
+
+class Acosh(NoInplaceGrad):
+    """out = acosh x;  d/dx = 1/sqrt(x**2 - 1)."""
+    fn = staticmethod(lambda xp, x: xp.arccosh(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / xp.sqrt(x * x - 1))
+    # torch writes (x**2 - 1).rsqrt(), not ((x-1)(x+1)).rsqrt(): the same rounding near 1
+    graph = staticmethod(lambda x, g: g * (x * x - 1).rsqrt())
+
+
+class Atanh(NoInplaceGrad):
+    """out = atanh x;  d/dx = 1/(1 - x**2)."""
+    fn = staticmethod(lambda xp, x: xp.arctanh(x))
+    grad_fn = staticmethod(lambda xp, x, g: g / (1 - x * x))
+    graph = staticmethod(lambda x, g: g / (1 - x * x))
+
+
 _DEG = math.pi / 180
-Deg2rad = _unary("Deg2rad", lambda xp, x: x * _DEG, lambda xp, _, g: g * _DEG,
-                 "out = x * pi/180", None,
-                 graph=lambda x, g: g * _DEG)
-Rad2deg = _unary("Rad2deg", lambda xp, x: x * (1 / _DEG), lambda xp, _, g: g * (1 / _DEG),
-                 "out = x * 180/pi", None,
-                 graph=lambda x, g: g * (1 / _DEG))
 
-tan, asin, acos, atan = (_float_unary(o) for o in (Tan, Asin, Acos, Atan))
-sinh, cosh, asinh, acosh, atanh = (_float_unary(o) for o in (Sinh, Cosh, Asinh, Acosh, Atanh))
-deg2rad, rad2deg = _float_unary(Deg2rad), _float_unary(Rad2deg)
+
+class Deg2Rad(Unary):
+    """out = x * pi/180."""
+    saves = None
+    fn = staticmethod(lambda xp, x: x * _DEG)
+    grad_fn = staticmethod(lambda xp, _, g: g * _DEG)
+    backward_graph = staticmethod(lambda ctx, g, x: g * _DEG)
+
+
+class Rad2Deg(Unary):
+    """out = x * 180/pi."""
+    saves = None
+    fn = staticmethod(lambda xp, x: x * (1 / _DEG))
+    grad_fn = staticmethod(lambda xp, _, g: g * (1 / _DEG))
+    backward_graph = staticmethod(lambda ctx, g, x: g * (1 / _DEG))
+
+
+# the public functions: integers are first cast to the default float dtype, as in torch
+@public(method=True, inplace=True)
+def tan(input):
+    """Tangent, elementwise."""
+    return Tan.apply(_float(input))
+
+
+@public(method=True, inplace=True, aliases=("arcsin",))
+def asin(input):
+    """Arcsine, elementwise."""
+    return Asin.apply(_float(input))
+
+
+@public(method=True, inplace=True, aliases=("arccos",))
+def acos(input):
+    """Arccosine, elementwise."""
+    return Acos.apply(_float(input))
+
+
+@public(method=True, inplace=True, aliases=("arctan",))
+def atan(input):
+    """Arctangent, elementwise."""
+    return Atan.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def sinh(input):
+    """Hyperbolic sine, elementwise."""
+    return Sinh.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def cosh(input):
+    """Hyperbolic cosine, elementwise."""
+    return Cosh.apply(_float(input))
+
+
+@public(method=True, inplace=True, aliases=("arcsinh",))
+def asinh(input):
+    """Inverse hyperbolic sine, elementwise."""
+    return Asinh.apply(_float(input))
+
+
+@public(method=True, inplace=True, aliases=("arccosh",))
+def acosh(input):
+    """Inverse hyperbolic cosine, elementwise."""
+    return Acosh.apply(_float(input))
+
+
+@public(method=True, inplace=True, aliases=("arctanh",))
+def atanh(input):
+    """Inverse hyperbolic tangent, elementwise."""
+    return Atanh.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def deg2rad(input):
+    """Degrees to radians, elementwise."""
+    return Deg2Rad.apply(_float(input))
+
+
+@public(method=True, inplace=True)
+def rad2deg(input):
+    """Radians to degrees, elementwise."""
+    return Rad2Deg.apply(_float(input))
+
+
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
 
@@ -129,7 +242,9 @@ class Hypot(Op):
         return grad * a / out, grad * b / out
 
 
+@public(method=True, inplace=True, aliases=("arctan2",))
 def atan2(input, other):
+    """The angle of the point (other, input), elementwise."""
     require_tensor("atan2", input, "input", 1)
     require_tensor("atan2", other, "other", 2)
     (a, b), _ = promote(input, other, to_float=True)
@@ -139,7 +254,9 @@ def atan2(input, other):
 arctan2 = atan2
 
 
+@public(method=True, inplace=True)
 def hypot(input, other):
+    """sqrt(input**2 + other**2) without overflow, elementwise."""
     require_tensor("hypot", input, "input", 1)
     require_tensor("hypot", other, "other", 2)
     (a, b), dt = promote(input, other)

@@ -44,29 +44,11 @@ class Unary(Op):
         return (cls.grad_fn(backend.array_module(grad), saved, grad),)
 
 
-def _unary(name, fn, grad_fn, doc, saves, base=Unary, graph=None):
-    """The older, compact way to write a Unary (trig.py, special.py and rounding.py still
-    use it): `graph(x, g)` is the `backward_graph` formula."""
-    body = {"fn": staticmethod(fn), "grad_fn": staticmethod(grad_fn), "saves": saves,
-            "__doc__": doc}
-    if graph is not None:
-        body["backward_graph"] = staticmethod(lambda ctx, grad, x: (graph(x, grad),))
-    return type(name, (base,), body)
-
-
-def _zero_grad(xp, saved, g):
-    return xp.zeros_like(g)  # piecewise constant: torch's gradient is 0 everywhere
-
-
-def _zero_graph(x, g):
-    return g * 0
-
-
 class PiecewiseConstant(Unary):
     """Base for sign and the rounding ops: steps, so torch's gradient is 0 everywhere."""
 
     saves = None
-    grad_fn = staticmethod(_zero_grad)
+    grad_fn = staticmethod(lambda xp, _, g: xp.zeros_like(g))
     backward_graph = staticmethod(lambda ctx, g, x: g * 0)
 
 
@@ -224,17 +206,6 @@ def _float(input):
     if not input.dtype.is_floating_point:
         return cast(input, dtypes.get_default_dtype())
     return input
-
-
-def _float_unary(op):
-    """The older way to make a public function (trig.py, special.py still use it)."""
-
-    def fn(input):
-        return op.apply(_float(input))
-
-    fn.__name__ = op.__name__.lower()
-    fn.__doc__ = op.__doc__
-    return fn
 
 
 @public(method=True, inplace=True)

@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 from .. import backend
-from .optimizer import Optimizer, _hyper, _update_grad, _zeros_state
+from .optimizer import (
+    Optimizer,
+    _check_not_differentiable,
+    _check_not_negative,
+    _hyper,
+    _update_grad,
+    _zeros_state,
+)
 
 
 class Adadelta(Optimizer):
@@ -31,25 +38,18 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
                  capturable=False, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_not_negative(lr, "learning rate")
         if not 0.0 <= rho <= 1.0:
             raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_negative(eps, "epsilon value")
+        _check_not_negative(weight_decay, "weight_decay value")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                         maximize=maximize, capturable=capturable, foreach=foreach,
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
+    _defaults_for_old_checkpoints = dict(maximize=False)
 
     def _group_hyper(self, group):
         return dict(lr=_hyper(group["lr"]), rho=float(group["rho"]), eps=float(group["eps"]),

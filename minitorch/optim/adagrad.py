@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _hyper, _update_grad
+from .optimizer import (
+    Optimizer,
+    _check_not_differentiable,
+    _check_not_negative,
+    _hyper,
+    _update_grad,
+)
 
 
 class Adagrad(Optimizer):
@@ -34,19 +40,14 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
                  initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False,
                  differentiable=False, fused=None):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_not_negative(lr, "learning rate")
+        _check_not_negative(lr_decay, "lr_decay value")
+        _check_not_negative(weight_decay, "weight_decay value")
         if not 0.0 <= initial_accumulator_value:
             raise ValueError(
                 f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_negative(eps, "epsilon value")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
@@ -61,10 +62,7 @@ class Adagrad(Optimizer):
         state["sum"] = Tensor._wrap(
             xp.full_like(p._data, float(group["initial_accumulator_value"])))
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
+    _defaults_for_old_checkpoints = dict(maximize=False)
 
     def _group_hyper(self, group):
         return dict(lr=_hyper(group["lr"]), lr_decay=float(group["lr_decay"]),

@@ -8,6 +8,7 @@ from .optimizer import (
     Optimizer,
     _apply_weight_decay,
     _check_adam_args,
+    _check_not_differentiable,
     _hyper,
     _lerp_,
     _zeros_state,
@@ -47,20 +48,15 @@ class Adam(Optimizer):
                  amsgrad=False, *, foreach=None, maximize=False, capturable=False,
                  differentiable=False, fused=None, decoupled_weight_decay=False):
         _check_adam_args(lr, betas, eps, weight_decay)
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                         capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("decoupled_weight_decay", False)
+    _defaults_for_old_checkpoints = dict(amsgrad=False, maximize=False,
+                                         decoupled_weight_decay=False)
 
     def _group_hyper(self, group):
         beta1, beta2 = (_hyper(b) for b in group["betas"])

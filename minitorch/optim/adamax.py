@@ -5,6 +5,7 @@ from .. import backend
 from .optimizer import (
     Optimizer,
     _check_adam_args,
+    _check_not_differentiable,
     _hyper,
     _lerp_,
     _update_grad,
@@ -42,17 +43,13 @@ class Adamax(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  foreach=None, *, maximize=False, differentiable=False, capturable=False):
         _check_adam_args(lr, betas, eps, weight_decay)
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
                         capturable=capturable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
+    _defaults_for_old_checkpoints = dict(maximize=False)
 
     def _group_hyper(self, group):
         beta1, beta2 = (_hyper(b) for b in group["betas"])

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from .optimizer import (
     Optimizer,
+    _check_not_differentiable,
+    _check_not_negative,
     _hyper,
     _step_tensor,
     _update_grad,
@@ -41,21 +43,18 @@ class ASGD(Optimizer):
 
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
                  foreach=None, maximize=False, differentiable=False, capturable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_negative(lr, "learning rate")
+        _check_not_negative(weight_decay, "weight_decay value")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
                         foreach=foreach, maximize=maximize, differentiable=differentiable,
                         capturable=capturable)
         super().__init__(params, defaults)
 
+    _defaults_for_old_checkpoints = dict(maximize=False)
+
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
         for param_state in self.state.values():
             for key in ("eta", "mu"):
                 if key in param_state and not hasattr(param_state[key], "_data"):

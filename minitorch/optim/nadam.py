@@ -6,6 +6,8 @@ from .optimizer import (
     Optimizer,
     _apply_weight_decay,
     _check_adam_args,
+    _check_not_differentiable,
+    _check_not_negative,
     _hyper,
     _lerp_,
     _step_tensor,
@@ -50,21 +52,18 @@ class NAdam(Optimizer):
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False):
         _check_adam_args(lr, betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_negative(momentum_decay, "momentum_decay value")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
                         foreach=foreach, capturable=capturable, differentiable=differentiable)
         super().__init__(params, defaults)
 
+    _defaults_for_old_checkpoints = dict(maximize=False, decoupled_weight_decay=False)
+
     def __setstate__(self, state):
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("decoupled_weight_decay", False)
         for param_state in self.state.values():
             if "mu_product" in param_state and not hasattr(param_state["mu_product"], "_data"):
                 param_state["mu_product"] = _step_tensor(float(param_state["mu_product"]))

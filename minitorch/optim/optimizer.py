@@ -77,8 +77,15 @@ class Optimizer:
         return {"defaults": self.defaults, "state": self.state,
                 "param_groups": self.param_groups}
 
+    # options torch added after an optimizer first shipped: a checkpoint saved before them
+    # lacks these keys, so __setstate__ fills them in (subclasses list theirs)
+    _defaults_for_old_checkpoints = {}
+
     def __setstate__(self, state):
         self.__dict__.update(state)
+        for group in self.param_groups:
+            for key, value in self._defaults_for_old_checkpoints.items():
+                group.setdefault(key, value)
         # torch keeps 'step' as a tensor; accept plain numbers from older checkpoints
         for param_state in self.state.values():
             if isinstance(param_state, dict) and "step" in param_state:
@@ -343,18 +350,27 @@ def _lerp_(start, end, weight):
         start[...] = end - (end - start) * (1.0 - weight)
 
 
+def _check_not_negative(value, what):
+    """Raise torch's ``ValueError: Invalid <what>: <value>`` unless 0 <= value (NaN fails)."""
+    if not 0.0 <= value:
+        raise ValueError(f"Invalid {what}: {value}")
+
+
+def _check_not_differentiable(differentiable):
+    """Refuse differentiable=True: minitorch does not record optimizer steps in autograd."""
+    if differentiable:
+        raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+
+
 def _check_adam_args(lr, betas, eps, weight_decay):
     """The constructor checks shared by the Adam family (Adam, Adamax, NAdam, RAdam)."""
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    _check_not_negative(lr, "learning rate")
+    _check_not_negative(eps, "epsilon value")
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    _check_not_negative(weight_decay, "weight_decay value")
 
 
 def _zeros_state(p):

@@ -6,6 +6,7 @@ from .optimizer import (
     Optimizer,
     _apply_weight_decay,
     _check_adam_args,
+    _check_not_differentiable,
     _hyper,
     _lerp_,
     _zeros_state,
@@ -49,19 +50,14 @@ class RAdam(Optimizer):
                  decoupled_weight_decay=False, *, foreach=None, maximize=False,
                  capturable=False, differentiable=False):
         _check_adam_args(lr, betas, eps, weight_decay)
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize, foreach=foreach, capturable=capturable,
                         decoupled_weight_decay=decoupled_weight_decay,
                         differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("decoupled_weight_decay", False)
+    _defaults_for_old_checkpoints = dict(maximize=False, decoupled_weight_decay=False)
 
     def _group_hyper(self, group):
         beta1, beta2 = (_hyper(b) for b in group["betas"])

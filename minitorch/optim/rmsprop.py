@@ -4,6 +4,8 @@ from __future__ import annotations
 from .. import backend
 from .optimizer import (
     Optimizer,
+    _check_not_differentiable,
+    _check_not_negative,
     _hyper,
     _lerp_,
     _update_grad,
@@ -42,29 +44,18 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, capturable=False, foreach=None, maximize=False,
                  differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_negative(lr, "learning rate")
+        _check_not_negative(eps, "epsilon value")
+        _check_not_negative(momentum, "momentum value")
+        _check_not_negative(weight_decay, "weight_decay value")
+        _check_not_negative(alpha, "alpha value")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
                         weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                         maximize=maximize, differentiable=differentiable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("maximize", False)
+    _defaults_for_old_checkpoints = dict(momentum=0, centered=False, maximize=False)
 
     def _group_hyper(self, group):
         return dict(lr=_hyper(group["lr"]), alpha=float(group["alpha"]),

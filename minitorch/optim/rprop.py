@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from .. import backend
 from ..tensor import Tensor
-from .optimizer import Optimizer, _hyper, _zeros_state
+from .optimizer import (
+    Optimizer,
+    _check_not_differentiable,
+    _check_not_negative,
+    _hyper,
+    _zeros_state,
+)
 
 
 class Rprop(Optimizer):
@@ -35,21 +41,16 @@ class Rprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        _check_not_negative(lr, "learning rate")
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, foreach=foreach,
                         maximize=maximize, differentiable=differentiable,
                         capturable=capturable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
+    _defaults_for_old_checkpoints = dict(maximize=False)
 
     def _group_hyper(self, group):
         etaminus, etaplus = (float(e) for e in group["etas"])

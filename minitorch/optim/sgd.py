@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, _hyper, _update_grad
+from .optimizer import Optimizer, _check_not_differentiable, _hyper, _update_grad
 
 
 class SGD(Optimizer):
@@ -46,18 +46,13 @@ class SGD(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        if differentiable:
-            raise NotImplementedError("minitorch optimizers do not support differentiable=True")
+        _check_not_differentiable(differentiable)
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                         foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
+    _defaults_for_old_checkpoints = dict(nesterov=False, maximize=False)
 
     _counts_steps = False  # torch's SGD state is the momentum buffer alone
 
