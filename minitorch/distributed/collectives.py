@@ -93,6 +93,16 @@ def _same_shape(expected, got, name, index):
             f"{tuple(got.shape)} and dtype {got.dtype})")
 
 
+def _check_tensor_list(tensors, tensor, pg, name, param, kind):
+    """`tensors` must hold one tensor per rank of `pg`, each shaped like `tensor`."""
+    if len(tensors) != pg.size():
+        raise RuntimeError(f"{name}: invalid {kind} tensor list (expected length "
+                           f"{pg.size()}, got {len(tensors)})")
+    for i, t in enumerate(tensors):
+        _check_tensor(t, param)
+        _same_shape(tensor, t, name, i)
+
+
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     """Combine `tensor` over all ranks with `op`, in place on every rank."""
     _check_tensor(tensor)
@@ -122,12 +132,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     pg = _checked_group(tensor, group)
     if pg is None:
         return None
-    if len(tensor_list) != pg.size():
-        raise RuntimeError(f"all_gather: invalid output tensor list (expected length "
-                           f"{pg.size()}, got {len(tensor_list)})")
-    for i, out in enumerate(tensor_list):
-        _check_tensor(out, "tensor_list")
-        _same_shape(tensor, out, "all_gather", i)
+    _check_tensor_list(tensor_list, tensor, pg, "all_gather", "tensor_list", "output")
     xp = mt_backend.array_module(tensor._data)
     send = xp.ascontiguousarray(tensor._data)
     recv = xp.empty((pg.size(),) + send.shape, dtype=send.dtype)
@@ -210,12 +215,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
         if not gather_list:
             raise ValueError("Argument ``gather_list`` must be specified on destination "
                              "rank.")
-        if len(gather_list) != pg.size():
-            raise RuntimeError(f"gather: invalid output tensor list (expected length "
-                               f"{pg.size()}, got {len(gather_list)})")
-        for i, out in enumerate(gather_list):
-            _check_tensor(out, "gather_list")
-            _same_shape(tensor, out, "gather", i)
+        _check_tensor_list(gather_list, tensor, pg, "gather", "gather_list", "output")
         recv = xp.empty((pg.size(),) + send.shape, dtype=send.dtype)
 
         def unpack():
@@ -239,12 +239,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
     if pg.rank() == root:
         if not scatter_list:
             raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
-        if len(scatter_list) != pg.size():
-            raise RuntimeError(f"scatter: invalid input tensor list (expected length "
-                               f"{pg.size()}, got {len(scatter_list)})")
-        for i, part in enumerate(scatter_list):
-            _check_tensor(part, "scatter_list")
-            _same_shape(tensor, part, "scatter", i)
+        _check_tensor_list(scatter_list, tensor, pg, "scatter", "scatter_list", "input")
         send = xp.stack([part._data for part in scatter_list])
     elif scatter_list:
         raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source "

@@ -186,6 +186,10 @@ class LRScheduler:
                     values = self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._set_lrs(values)
+
+    def _set_lrs(self, values):
+        """Write one lr per param group and remember them for get_last_lr()."""
         for group, lr in zip(self.optimizer.param_groups, values):
             _set_group_value(group, "lr", lr)
         self._last_lr = _group_values(self.optimizer, "lr")
