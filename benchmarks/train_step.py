@@ -187,7 +187,8 @@ def main():
     while len(times["torch"]) < args.steps:
         for name, w in workers.items():
             time.sleep(0.2)  # let the other worker's threads stop spinning
-            times[name] += json.loads(w.ask(f"time {min(args.turn, args.steps - len(times[name]))}"))
+            turn = min(args.turn, args.steps - len(times[name]))
+            times[name] += json.loads(w.ask(f"time {turn}"))
     ms = {name: 1000 * statistics.median(t) for name, t in times.items()}
     threads = args.threads or "default"
     print(versions())

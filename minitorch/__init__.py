@@ -8,9 +8,11 @@ from . import autograd, backend, cuda, dtypes, nn, ops, optim, utils  # noqa: F4
 from . import random as random  # noqa: F401
 from . import accelerator, backends  # noqa: F401
 from . import version as version  # noqa: F401
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # torch.is_anomaly_*
-from .backend import device
+from .autograd import (  # noqa: F401
+    enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled,
+)
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: F401
+from .backend import device  # noqa: F401
 from .creation import (  # noqa: F401
     BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange,
     as_tensor, bernoulli, empty, empty_like, eye, from_numpy, full, full_like, linspace,
@@ -89,7 +91,7 @@ def numel(input) -> int:
     return input.numel()
 
 
-def clamp_(input, min=None, max=None):
+def clamp_(input, min=None, max=None):  # noqa: F811 (torch's parameter names)
     return input.clamp_(min, max)
 
 

@@ -149,7 +149,8 @@ class TensorMethods(TensorOperators):
     def dot(self, tensor): return ops.dot(self, tensor)
 
     # ---- reductions --------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        return ops.sum(self, dim, keepdim, dtype=dtype)
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         return ops.mean(self, dim, keepdim, dtype=dtype)
     def prod(self, dim=None, keepdim=False, *, dtype=None):
@@ -179,7 +180,8 @@ class TensorMethods(TensorOperators):
     def argsort(self, dim=-1, descending=False, stable=False):
         return ops.argsort(self, dim, descending, stable)
     def msort(self): return ops.msort(self)
-    def topk(self, k, dim=-1, largest=True, sorted=True): return ops.topk(self, k, dim, largest, sorted)
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return ops.topk(self, k, dim, largest, sorted)
     def kthvalue(self, k, dim=-1, keepdim=False): return ops.kthvalue(self, k, dim, keepdim)
     def median(self, dim=None, keepdim=False): return ops.median(self, dim, keepdim)
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -258,24 +260,30 @@ class TensorMethods(TensorOperators):
     def tril(self, diagonal=0): return ops.tril(self, diagonal)
     def triu(self, diagonal=0): return ops.triu(self, diagonal)
     def diag(self, diagonal=0): return ops.diag(self, diagonal)
-    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return ops.diag_embed(self, offset, dim1, dim2)
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return ops.diag_embed(self, offset, dim1, dim2)
     def trace(self): return ops.trace(self)
     def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
     def tile(self, *dims):
-        return ops.tile(self, dims[0] if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims)
+        one_sequence = len(dims) == 1 and isinstance(dims[0], (tuple, list))
+        return ops.tile(self, dims[0] if one_sequence else dims)
     def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
         return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
     def fliplr(self): return ops.fliplr(self)
     def flipud(self): return ops.flipud(self)
     def rot90(self, k=1, dims=(0, 1)): return ops.rot90(self, k, dims)
     def swapdims(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
-    def diff(self, n=1, dim=-1, prepend=None, append=None): return ops.diff(self, n, dim, prepend, append)
-    def tensor_split(self, indices_or_sections, dim=0): return ops.tensor_split(self, indices_or_sections, dim)
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return ops.diff(self, n, dim, prepend, append)
+    def tensor_split(self, indices_or_sections, dim=0):
+        return ops.tensor_split(self, indices_or_sections, dim)
     def hsplit(self, sections): return ops.hsplit(self, sections)
     def vsplit(self, sections): return ops.vsplit(self, sections)
     def dsplit(self, sections): return ops.dsplit(self, sections)
-    def addmm(self, mat1, mat2, *, beta=1, alpha=1): return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
-    def addmv(self, mat, vec, *, beta=1, alpha=1): return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
     def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
         return ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
     def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
@@ -306,7 +314,8 @@ class TensorMethods(TensorOperators):
     def scatter_(self, dim, index, src=None, value=None, reduce=None):
         return _inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
     def scatter_add_(self, dim, index, src): return _inplace(self, ops.scatter_add, dim, index, src)
-    def index_fill_(self, dim, index, value): return _inplace(self, ops.index_fill, dim, index, value)
+    def index_fill_(self, dim, index, value):
+        return _inplace(self, ops.index_fill, dim, index, value)
 
     # (the in-place trig/special/rounding methods, tan_ ..., come from @public, inplace=True)
     def clamp_min_(self, min): return _inplace(self, ops.clamp_min, min)
@@ -329,10 +338,12 @@ class TensorMethods(TensorOperators):
         return _inplace(self, ops.full_like_of, value)
 
     def uniform_(self, a=0.0, b=1.0, *, generator=None):
-        return _fill_random(self, mt_random.uniform(self.shape, a, b, self.dtype, self.device, generator))
+        return _fill_random(
+            self, mt_random.uniform(self.shape, a, b, self.dtype, self.device, generator))
 
     def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        return _fill_random(self, mt_random.normal(self.shape, mean, std, self.dtype, self.device, generator))
+        return _fill_random(
+            self, mt_random.normal(self.shape, mean, std, self.dtype, self.device, generator))
 
     def bernoulli_(self, p=0.5, *, generator=None):
         sample = mt_random.uniform(self.shape, 0.0, 1.0, self.dtype, self.device, generator) < p

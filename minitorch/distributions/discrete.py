@@ -9,8 +9,13 @@ import minitorch
 from minitorch.tensor import Size
 
 from . import constraints
-from .distribution import (Distribution, broadcast_all, lazy_property, logits_to_probs,
-                           probs_to_logits)
+from .distribution import (
+    Distribution,
+    broadcast_all,
+    lazy_property,
+    logits_to_probs,
+    probs_to_logits,
+)
 
 
 def _probs_or_logits(probs, logits):

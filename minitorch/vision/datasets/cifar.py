@@ -81,12 +81,13 @@ def load_batch(path):
     """
     with open(path, "rb") as f:
         data = f.read()  # a bad length field then reads past the end, not a huge read()
+    # (a bad array shape can still ask NumPy for a huge block: MemoryError, caught below)
     try:
         entry = _RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
     except pickle.UnpicklingError as exc:
         raise RuntimeError(f"{path}: {exc}") from None
     except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-            OverflowError, RecursionError, struct.error) as exc:
+            OverflowError, RecursionError, MemoryError, struct.error) as exc:
         raise RuntimeError(f"{path} is not a valid CIFAR pickle batch "
                            f"({type(exc).__name__}: {exc})") from None
     if not isinstance(entry, dict):
