@@ -11,7 +11,6 @@ import ctypes
 import os
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
@@ -107,15 +106,14 @@ def _pin_blas():
 #
 # How many parts: `allowed_threads()` at most, i.e. set_num_threads's value, else what the
 # BLAS had at startup (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else one per core), at most
-# the cores this process may run on. Unless set_num_threads fixed the count, only as many
-# as there are spare cores: a part waiting for a busy core makes the whole op wait, so on a
-# loaded machine one thread is the fastest choice. Spare cores = cores minus the load
-# average of the other processes (the 1-minute load average less our own CPU use), read at
-# most once a second.
+# the cores this process may run on. (A load-adaptive count, serial when the 1-minute load
+# average showed no spare core, was tried and dropped: the load average lags and counts
+# our own DataLoader workers or a benchmark's alternating torch process, and it made the
+# default-thread step slower on a nearly idle machine: cifar_net batch 50, 104-110 ms
+# against 79-98 ms with the fixed count; mnist_cnn 38 vs 28-38 ms; load ~1, 2 rounds.)
 
 _pool = None          # ThreadPoolExecutor with (parts - 1) workers; None: serial
 _thread_count = None  # the most parts per batch (None: not decided yet)
-_fixed = False        # True once set_num_threads chose the count: no load check then
 _parallel_lock = threading.Lock()  # one parallel section at a time
 
 
@@ -137,14 +135,14 @@ def cpu_threads() -> int:
 
 
 def set_cpu_threads(count: int) -> None:
-    """From now on, split batch-parallel ops into `count` parts (`set_num_threads`),
-    whatever the load. The pool is swapped under the lock a parallel section holds, so no
+    """From now on, split batch-parallel ops into `count` parts (`set_num_threads`).
+    The pool is swapped under the lock a parallel section holds, so no
     running op submits work to a pool being shut down."""
-    global _thread_count, _pool, _fixed
+    global _thread_count, _pool
     pool = ThreadPoolExecutor(count - 1, thread_name_prefix="minitorch-cpu") \
         if count > 1 else None
     with _parallel_lock:
-        old_pool, _pool, _thread_count, _fixed = _pool, pool, count, True
+        old_pool, _pool, _thread_count = _pool, pool, count
     if old_pool is not None:
         old_pool.shutdown(wait=False)
 
@@ -163,27 +161,6 @@ def allowed_threads() -> int:
     return max(1, min(_startup_threads or 1, _cores()))
 
 
-_load_checked = [-1.0, 0.0, 1]  # [time.monotonic(), our CPU seconds, spare cores] of the last look
-
-
-def _spare_cores() -> int:
-    """Cores the other processes leave free (at least 1), looked at once a second."""
-    now = time.monotonic()
-    last, last_cpu, spare = _load_checked
-    if now - last < 1.0:
-        return spare
-    times = os.times()
-    cpu = times.user + times.system
-    if hasattr(os, "getloadavg") and last >= 0:
-        ours = (cpu - last_cpu) / (now - last)  # cores we kept busy since the last look
-        others = max(0.0, os.getloadavg()[0] - ours)
-        spare = max(1, int(_cores() - others + 0.5))
-    else:
-        spare = _cores()  # first look (no rate yet), or no load average on this platform
-    _load_checked[:] = [now, cpu, spare]
-    return spare
-
-
 # Small memory-bound kernels run faster on one thread: the handoff to the pool (~60 us)
 # and a second core that is often busy on a loaded machine cost more than the half they
 # save. Max-pool 2x2 on (50, 16, 28, 28), 627K numbers: 0.97 ms split in two vs 0.82 ms
@@ -195,9 +172,9 @@ MIN_ITEMS_PER_PART = 1 << 20
 def parallel_over_batch(xp, n, work, items=None):
     """Run `work(n0, n1)` on consecutive parts of range(n), one per CPU thread, and
     return the results in order. CuPy arrays, a single thread, or fewer than
-    2 * MIN_ITEMS_PER_PART `items` run as one part: `[work(0, n)]`. With no spare core, or
-    from inside a parallel section, the parts run serially here (the part count depends
-    only on the thread setting, never on the load, so results do not either).
+    2 * MIN_ITEMS_PER_PART `items` run as one part: `[work(0, n)]`. From inside a parallel
+    section the same parts run serially here (the part count depends only on the thread
+    setting, so results do not depend on who calls).
 
     The caller must make the parts independent: each writes only its own rows of the
     output (or returns a partial result for the caller to add up).
@@ -208,11 +185,10 @@ def parallel_over_batch(xp, n, work, items=None):
     if parts < 2:
         return [work(0, n)]
     bounds = [n * i // parts for i in range(parts + 1)]
-    # Under load (no spare core), or when called from inside a parallel section, the SAME
-    # parts run one after the other in this thread: callers that add up partial results
-    # (conv's weight gradient) then get the same sums, bit for bit, whatever the load.
-    busy = not _fixed and _spare_cores() < 2
-    if busy or not _parallel_lock.acquire(blocking=False):
+    # Called from inside a parallel section: the SAME parts run one after the other in this
+    # thread, so callers that add up partial results (conv's weight gradient) get the same
+    # sums, bit for bit.
+    if not _parallel_lock.acquire(blocking=False):
         return [work(n0, n1) for n0, n1 in zip(bounds[:-1], bounds[1:])]
     try:
         futures = [_pool.submit(work, n0, n1) for n0, n1 in zip(bounds[1:-1], bounds[2:])]

@@ -3,7 +3,7 @@
 minitorch's CPU parallelism is one thing (see _cpu.py): conv and pooling split the batch
 over a thread pool. NumPy's BLAS stays on one thread (minitorch's GEMMs are small, and a
 BLAS thread waiting for a busy core slowed them 2-5x), so `set_num_threads(n)` sizes the
-pool: n parts per batch, whatever the machine's load (n = 1: everything serial), and no op
+pool: n parts per batch (n = 1: everything serial), and no op
 runs on more than n cores.
 """
 from __future__ import annotations

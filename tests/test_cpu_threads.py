@@ -29,7 +29,6 @@ def forced_parts(request, monkeypatch):
     pool = ThreadPoolExecutor(parts - 1, thread_name_prefix="test-cpu")
     monkeypatch.setattr(_cpu, "_thread_count", parts)
     monkeypatch.setattr(_cpu, "_pool", pool)
-    monkeypatch.setattr(_cpu, "_fixed", True)  # as set_num_threads: split even under load
     # small test inputs would otherwise stay on one thread (not worth a handoff)
     monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)
     yield parts
@@ -122,7 +121,6 @@ def two_parts(monkeypatch):
     pool = ThreadPoolExecutor(1, thread_name_prefix="test-cpu")
     monkeypatch.setattr(_cpu, "_thread_count", 2)
     monkeypatch.setattr(_cpu, "_pool", pool)
-    monkeypatch.setattr(_cpu, "_fixed", False)
     monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)
     yield
     pool.shutdown()
@@ -134,43 +132,10 @@ def _split(n=8):
     return sorted(seen)
 
 
-@pytest.mark.parametrize("spare", [1, 2, 5])
-def test_the_parts_do_not_depend_on_the_load(two_parts, monkeypatch, spare):
-    """Spare cores decide only whether the parts run in parallel: a caller that adds up
-    partial results (conv's weight gradient) gets the same bits under any load."""
-    monkeypatch.setattr(_cpu, "_spare_cores", lambda: spare)
+def test_the_parts_run_in_the_pool(two_parts):
+    """Two parts, one of them on a pool thread (the count depends only on the thread
+    setting: conv's weight gradient adds partial results, so its bits follow the count)."""
     threads = set()
     _cpu.parallel_over_batch(np, 8, lambda n0, n1: threads.add(threading.get_ident()))
     assert _split() == [(0, 4), (4, 8)]
-    assert len(threads) == (1 if spare < 2 else 2)
-
-
-class _Clock:
-    """time.monotonic, os.times and os.getloadavg of a made-up machine."""
-
-    def __init__(self, monkeypatch, cores):
-        self.now, self.cpu, self.load = 100.0, 0.0, 0.0
-        monkeypatch.setattr(_cpu, "_cores", lambda: cores)
-        monkeypatch.setattr(_cpu, "_load_checked", [-1.0, 0.0, 1])
-        monkeypatch.setattr(_cpu.time, "monotonic", lambda: self.now)
-        monkeypatch.setattr(_cpu.os, "times", lambda: os.times_result(
-            (self.cpu, 0.0, 0.0, 0.0, self.now)))
-        monkeypatch.setattr(_cpu.os, "getloadavg", lambda: (self.load, 0.0, 0.0), raising=False)
-
-    def advance(self, seconds, our_cores, load):
-        self.now += seconds
-        self.cpu += seconds * our_cores
-        self.load = load
-
-
-def test_spare_cores_leave_out_our_own_load(monkeypatch):
-    clock = _Clock(monkeypatch, cores=2)
-    assert _cpu._spare_cores() == 2  # the first look has no rate yet: all cores
-    clock.advance(2.0, our_cores=2.0, load=2.0)  # we alone keep both cores busy
-    assert _cpu._spare_cores() == 2
-    clock.advance(0.5, our_cores=1.0, load=3.0)  # within the second: the last answer
-    assert _cpu._spare_cores() == 2
-    clock.advance(2.0, our_cores=1.0, load=2.0)  # one busy process besides us
-    assert _cpu._spare_cores() == 1
-    clock.advance(2.0, our_cores=1.0, load=8.0)  # a loaded machine: never below one
-    assert _cpu._spare_cores() == 1
+    assert len(threads) == 2

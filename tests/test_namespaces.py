@@ -78,13 +78,13 @@ def _openblas_threads():
 def restore_threads(monkeypatch):
     """Put _cpu's pool and the BLAS back as they were (other tests share the process)."""
     _cpu.cpu_threads()
-    count, pool, fixed, blas = _cpu._thread_count, _cpu._pool, _cpu._fixed, _openblas_threads()
+    count, pool, blas = _cpu._thread_count, _cpu._pool, _openblas_threads()
     monkeypatch.setattr(_cpu, "MIN_ITEMS_PER_PART", 1)  # split even tiny work
     monkeypatch.setattr(_cpu, "_blas", _cpu._blas)  # a test may make it again
     yield
     if _cpu._pool is not pool and _cpu._pool is not None:
         _cpu._pool.shutdown()
-    _cpu._thread_count, _cpu._pool, _cpu._fixed = count, pool, fixed
+    _cpu._thread_count, _cpu._pool = count, pool
     if blas is not None:
         _cpu._find_openblas()[1](blas)
 
@@ -107,8 +107,6 @@ def test_set_num_threads_sets_the_pool_and_limits_blas(restore_threads, monkeypa
     if blas is not None:
         blas[1](2)  # as if the user's own code had given the BLAS two threads
         assert _cpu.blas().threads() == 2  # both ways find NumPy's OpenBLAS
-    # a busy machine: the default count would run serially, set_num_threads's does not
-    monkeypatch.setattr(_cpu, "_spare_cores", lambda: 1)
     minitorch.set_num_threads(3)
     assert minitorch.get_num_threads() == 3 and _cpu.cpu_threads() == 3
     assert _parts() == [(0, 4), (4, 8), (8, 12)]  # the batch really is split in three
