@@ -7,40 +7,22 @@ gradient-norm clipping and AdamW with weight decay. In float64 the per-step loss
 the final weights agree to 1e-9 relative; a sample drawn from the trained models (NumPy
 draws from their softmax) is the same text.
 """
-import importlib.util
-import pathlib
 
 import numpy as np
-import pytest
 import torch
+from test_training_parity import (  # noqa: F401 (_one_torch_thread: autouse fixture)
+    _one_torch_thread,
+    load_program,
+)
 
 import minitorch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 STEPS = 20
 CONFIG = {"context": 16, "width": 32, "layers": 2, "heads": 4}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """More torch threads than free cores made these runs many times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def load_program(side):
-    """examples/tiny_gpt.py or reference/tiny_gpt.py as a module (not run as __main__)."""
-    spec = importlib.util.spec_from_file_location(f"{side}_tiny_gpt",
-                                                  ROOT / side / "tiny_gpt.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def train(side, lib, weights):
-    program = load_program(side)
+    program = load_program(side, "tiny_gpt")
     _, chars, ids = program.load_text()
     model = program.TinyGPT(len(chars), **CONFIG).to(lib.float64)
     model.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in weights.items()})
@@ -52,7 +34,7 @@ def train(side, lib, weights):
 
 
 def test_tiny_gpt_losses_match_torch_in_float64():
-    ref_program = load_program("reference")
+    ref_program = load_program("reference", "tiny_gpt")
     _, chars, _ = ref_program.load_text()
     shapes = {k: tuple(v.shape)
               for k, v in ref_program.TinyGPT(len(chars), **CONFIG).state_dict().items()}

@@ -7,48 +7,21 @@ kl_divergence(Normal, Normal) against the standard-normal prior, BCE-with-logits
 Adam. In float64 the per-step -ELBO and the final weights agree to 1e-9 relative.
 The smoke runs in test_examples.py cover the `q.rsample()` path.
 """
-import importlib.util
-import pathlib
-import sys
 
 import numpy as np
-import pytest
 import torch
+from test_training_parity import (  # noqa: F401 (_one_torch_thread: autouse fixture)
+    _one_torch_thread,
+    load_program,
+)
 
 import minitorch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 STEPS = 20
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """More torch threads than free cores made these runs many times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def load_program(side):
-    """examples/vae.py or reference/vae.py as a module, each with its own `_data` twin
-    (both are named `_data`, so the cached one is dropped before and after)."""
-    saved = sys.modules.pop("_data", None)
-    sys.path.insert(0, str(ROOT / side))
-    try:
-        spec = importlib.util.spec_from_file_location(f"{side}_vae", ROOT / side / "vae.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / side))
-        sys.modules.pop("_data", None)
-        if saved is not None:
-            sys.modules["_data"] = saved
-    return module
-
-
 def train(side, lib, weights, images):
-    program = load_program(side)
+    program = load_program(side, "vae")
     model = program.VAE(hidden=32, latent=4).to(lib.float64)
     model.load_state_dict({k: lib.from_numpy(v.copy()) for k, v in weights.items()})
     optimizer = lib.optim.Adam(model.parameters(), lr=1e-2)
@@ -62,7 +35,7 @@ def train(side, lib, weights, images):
 
 
 def test_vae_losses_match_torch_in_float64():
-    ref_program = load_program("reference")
+    ref_program = load_program("reference", "vae")
     shapes = {k: tuple(v.shape)
               for k, v in ref_program.VAE(hidden=32, latent=4).state_dict().items()}
     rng = np.random.default_rng(1)

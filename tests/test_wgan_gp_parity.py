@@ -7,39 +7,21 @@ backward (`autograd.grad(..., create_graph=True)` then `backward()`) through Lin
 LeakyReLU and `norm(2, dim=1)`. In float64 the per-step losses and the final weights
 agree to 1e-9 relative.
 """
-import importlib.util
-import pathlib
 
 import numpy as np
-import pytest
 import torch
+from test_training_parity import (  # noqa: F401 (_one_torch_thread: autouse fixture)
+    _one_torch_thread,
+    load_program,
+)
 
 import minitorch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 STEPS = 20
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """More torch threads than free cores made these runs many times slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def load_program(side):
-    """examples/wgan_gp.py or reference/wgan_gp.py as a module (not run as __main__)."""
-    spec = importlib.util.spec_from_file_location(f"{side}_wgan_gp",
-                                                  ROOT / side / "wgan_gp.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def train(side, lib, weights, steps=STEPS):
-    program = load_program(side)
+    program = load_program(side, "wgan_gp")
     models = []
     for cls in (program.Generator, program.Critic):
         model = cls(hidden=16).to(lib.float64)
@@ -56,7 +38,7 @@ def train(side, lib, weights, steps=STEPS):
 
 
 def test_wgan_gp_losses_match_torch_in_float64():
-    ref_program = load_program("reference")
+    ref_program = load_program("reference", "wgan_gp")
     rng = np.random.default_rng(1)
     weights = {}
     for cls in (ref_program.Generator, ref_program.Critic):
