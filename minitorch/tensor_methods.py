@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import backend, dtypes, ops
 from . import random as mt_random
 from .autograd import grad_mode, views
+from .autograd.function import watch_output
 from .ops import registry
 from .tensor_operators import TensorOperators
 
@@ -83,11 +84,17 @@ def _track_saved_after_inplace(node, self, result):
     Some ops differentiate from the input out of place but from the output in place, as
     torch's leaky_relu_/elu_ do; `became_inplace` lets them switch.
     """
+    # self's grad_fn is now `node`, so the node watches self through a stand-in sharing
+    # its version counter (holding self would be a reference cycle, see watch_output)
+    watch = watch_output(self)
     if node.became_inplace(result._data):
-        node._saved_versions = ((self, self._version[0]),)
+        node._saved_versions = ((watch, self._version[0]),)
     elif node._saved_versions:
-        node._saved_versions = tuple((self, self._version[0]) if t is result else (t, v)
-                                     for t, v in node._saved_versions)
+        node._saved_versions = tuple(
+            (watch, self._version[0]) if t._version is result._version
+            else (watch, v) if t is self else (t, v) for t, v in node._saved_versions)
+    if node._saved_versions:
+        node._saved_results = ((watch, self._output_nr),)
 
 
 def _fill_random(self, sample):
