@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import backend, dtypes, ops
 from . import random as mt_random
 from .autograd import grad_mode, views
-from .autograd.function import watch_output
+from .autograd.function import alias
 from .ops import registry
 from .tensor_operators import TensorOperators
 
@@ -85,8 +85,8 @@ def _track_saved_after_inplace(node, self, result):
     torch's leaky_relu_/elu_ do; `became_inplace` lets them switch.
     """
     # self's grad_fn is now `node`, so the node watches self through a stand-in sharing
-    # its version counter (holding self would be a reference cycle, see watch_output)
-    watch = watch_output(self)
+    # its version counter (holding self would be a reference cycle, see autograd.function.alias)
+    watch = alias(self)
     if node.became_inplace(result._data):
         node._saved_versions = ((watch, self._version[0]),)
     elif node._saved_versions:

@@ -256,6 +256,32 @@ def test_inplace_on_saved_tensor_raises_at_backward():
             y.sum().backward()
 
 
+def test_inplace_on_saved_output_of_a_custom_function_raises_at_backward():
+    """A Function whose forward saves its own result: changing the result in place must
+    fail backward, naming the Function, as torch does (it used to give a wrong gradient:
+    the result did not share the saved tensor's version counter)."""
+    messages = []
+    for lib in LIBS:
+        class MyExp(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                return y
+
+            @staticmethod
+            def backward(ctx, grad):
+                (y,) = ctx.saved_tensors
+                return grad * y
+
+        y = MyExp.apply(tensor(lib, [1.0, 2.0], requires_grad=True))
+        y.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation") as err:
+            y.sum().backward()
+        messages.append(str(err.value).split(" Hint:")[0].replace(lib.__name__, "torch"))
+    assert messages[0] == messages[1]
+
+
 def test_inplace_on_leaf_requiring_grad_raises():
     for lib in LIBS:
         x = tensor(lib, [1.0, 2.0], requires_grad=True)

@@ -298,7 +298,7 @@ def _versions_of_saved(saved, inputs, outs, results):
         owner = None
         for nr, out in enumerate(outs):
             if out is a:
-                owner = watch_output(results[nr])
+                owner = alias(results[nr])
                 saved_outputs += ((owner, nr),)
                 break
         else:
@@ -311,18 +311,21 @@ def _versions_of_saved(saved, inputs, outs, results):
     return tuple(found), saved_outputs
 
 
-def watch_output(result):
-    """What a node keeps to version-check an output it saved: a Tensor sharing the output's
-    array and version counter (so in-place changes through any view still count) but not
-    its grad_fn. Holding the output itself would make a cycle, output.grad_fn -> node ->
-    output, that only Python's cycle collector frees: every step's saved activations then
-    outlived the step until a gc pass, and glibc handed out fresh pages for the next step
-    (ReLU on (50, 16, 28, 28): 400-600 page faults and 1-2 ms per backward, and the heap
-    grew by 2.5 MB per call up to its trim threshold). torch's SavedVariable likewise keeps
-    an output's version counter, not the output."""
-    watch = tensor_module.Tensor._wrap(result._data)
-    watch._version = result._version
-    return watch
+def alias(t):
+    """A new Tensor on t's array and version counter, without t's grad_fn.
+
+    A node version-checks an output it saved through such an alias: holding the output
+    itself would make a cycle, output.grad_fn -> node -> output, that only Python's cycle
+    collector frees. Every step's saved activations then outlived the step until a gc pass,
+    and glibc handed out fresh pages for the next step (ReLU on (50, 16, 28, 28): 400-600
+    page faults and 1-2 ms per backward; the heap grew 2.5 MB per call up to its trim
+    threshold). torch's SavedVariable likewise keeps an output's version counter, not the
+    output. Function.apply also wraps forward's results this way, so an in-place change
+    of the result counts against what forward saved.
+    """
+    out = tensor_module.Tensor._wrap(t._data)
+    out._version = t._version
+    return out
 
 
 class Function(_Node):
@@ -357,13 +360,15 @@ class Function(_Node):
             out = cls.forward(ctx, *inputs, **kwargs)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
-        # outputs are new Tensors sharing memory with what forward returned
-        results = tuple(
-            Tensor._wrap(o._data) if isinstance(o, Tensor) else o for o in outs)
+        # outputs are new Tensors sharing memory with what forward returned, and its version
+        # counter: an in-place change of the output then fails a backward that saved it
+        results = tuple(alias(o) if isinstance(o, Tensor) else o for o in outs)
         if requires_grad:
             _record(ctx, inputs, outs, results)
             ctx._saved_versions = tuple(
                 (t, t._version[0]) for t in ctx._saved if isinstance(t, Tensor))
+            ctx._saved_results = tuple(  # for the error message: "output i of MyFn"
+                (t, i) for t in ctx._saved for i, o in enumerate(outs) if t is o)
             # saved outputs: (position in saved, output_nr), see saved_tensors
             ctx._saved_outputs = tuple(
                 (k, i) for k, t in enumerate(ctx._saved) for i, o in enumerate(outs)

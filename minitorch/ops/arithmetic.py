@@ -240,6 +240,8 @@ def _alpha(alpha, b, dt):
     "weak" as a Python number: it never changes the result dtype (np.float64(0.5) leaves
     float32 float32), and in integer math it wraps like torch's casts (uint8: -1 is 255).
     A Python-number `b` takes alpha in here, so `alpha * b` wraps too. -> (alpha, b)"""
+    if type(alpha) is int and alpha == 1:  # the default: nothing to check (every add)
+        return alpha, b
     if isinstance(alpha, bool) and dt is not dtypes.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     alpha = dtypes.as_python_scalar(alpha)  # np.bool_ is read as a float, as torch does
