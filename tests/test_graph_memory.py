@@ -12,6 +12,7 @@ import weakref
 
 import numpy as np
 import pytest
+import torch
 
 import minitorch
 import minitorch.nn as nn
@@ -112,3 +113,23 @@ def test_lstm_step_leaves_nothing_for_the_collector():
         loss.backward()
         del out, h, c, loss
         assert_all_freed(refs)
+
+
+@pytest.mark.parametrize("op", ["relu", "exp", "tanh", "sigmoid", "sqrt"])
+def test_an_op_that_saves_its_output_does_not_keep_its_input(op):
+    """torch frees ReLU's input (the conv output before it) once nothing else needs it;
+    the node keeps only its output, and its double backward is written on that."""
+    x = minitorch.rand(3, 4, dtype=minitorch.float64, requires_grad=True)
+    h = x * 2 + 1                      # an intermediate that only `op` reads
+    y = getattr(h, op)()
+    h_ref = weakref.ref(h)
+    del h
+    assert h_ref() is None
+    # ... and the second derivative still matches torch's
+    xt = torch.tensor(x.detach().numpy(), requires_grad=True)
+    yt = getattr(xt * 2 + 1, op)()
+    (gm,) = minitorch.autograd.grad((y * y).sum(), x, create_graph=True)
+    (gt,) = torch.autograd.grad((yt * yt).sum(), xt, create_graph=True)
+    (ggm,) = minitorch.autograd.grad((gm * gm).sum(), x)
+    (ggt,) = torch.autograd.grad((gt * gt).sum(), xt)
+    np.testing.assert_allclose(ggm.numpy(), ggt.numpy(), rtol=1e-12, atol=1e-14)

@@ -27,9 +27,15 @@ class Unary(Op):
     Ops whose derivative is a function of the output (exp, sqrt, tanh, sigmoid, relu)
     save only the output, as torch does: changing the input in place afterwards is then
     no error, and `x.relu_()` etc. can be differentiated (the input's values are gone).
+    Their `backward_graph(ctx, grad)` is written on the output too, `result(ctx)`, so the
+    graph does not keep their input alive either.
     """
 
     saves = "x"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.graph_uses_inputs = cls.saves != "out"
 
     @classmethod
     def forward(cls, ctx, x):
@@ -42,6 +48,12 @@ class Unary(Op):
     def backward(cls, ctx, grad):
         saved = ctx.saved_tensors[0] if cls.saves is not None else None
         return (cls.grad_fn(backend.array_module(grad), saved, grad),)
+
+
+def result(ctx):
+    """The op's saved output as a Tensor wired to its node, for a double-backward formula
+    (torch's `result`): its own derivative then flows back through this node."""
+    return ctx.output_tensor(ctx.saved_tensors[0])
 
 
 class PiecewiseConstant(Unary):
@@ -65,7 +77,7 @@ class Exp(Unary):
     saves = "out"
     fn = staticmethod(lambda xp, x: xp.exp(x))
     grad_fn = staticmethod(lambda xp, out, g: g * out)
-    backward_graph = staticmethod(lambda ctx, g, x: g * x.exp())
+    backward_graph = staticmethod(lambda ctx, g: g * result(ctx))
 
 
 class Log(Unary):
@@ -97,7 +109,7 @@ class Sqrt(Unary):
     saves = "out"
     fn = staticmethod(lambda xp, x: xp.sqrt(x))
     grad_fn = staticmethod(lambda xp, out, g: g / (2 * out))
-    backward_graph = staticmethod(lambda ctx, g, x: g / (2 * x.sqrt()))
+    backward_graph = staticmethod(lambda ctx, g: g / (2 * result(ctx)))
 
 
 class Rsqrt(Unary):
@@ -105,7 +117,7 @@ class Rsqrt(Unary):
     saves = "out"
     fn = staticmethod(lambda xp, x: 1 / xp.sqrt(x))
     grad_fn = staticmethod(lambda xp, out, g: -0.5 * g * out * out * out)
-    backward_graph = staticmethod(lambda ctx, g, x: -0.5 * g * x.rsqrt() ** 3)
+    backward_graph = staticmethod(lambda ctx, g: -0.5 * g * result(ctx) ** 3)
 
 
 class Square(Unary):
@@ -124,7 +136,7 @@ class Reciprocal(Unary):
     saves = "out"
     fn = staticmethod(lambda xp, x: 1 / x)
     grad_fn = staticmethod(lambda xp, out, g: -g * out * out)
-    backward_graph = staticmethod(lambda ctx, g, x: -g / (x * x))
+    backward_graph = staticmethod(lambda ctx, g: -g * result(ctx) ** 2)
 
 
 class Abs(Unary):
@@ -174,7 +186,7 @@ class Tanh(Unary):
     saves = "out"
     fn = staticmethod(lambda xp, x: xp.tanh(x))
     grad_fn = staticmethod(lambda xp, out, g: g * (1 - out * out))
-    backward_graph = staticmethod(lambda ctx, g, x: g * (1 - x.tanh() ** 2))
+    backward_graph = staticmethod(lambda ctx, g: g * (1 - result(ctx) ** 2))
 
 
 def _sigmoid(xp, x):
@@ -188,7 +200,7 @@ class Sigmoid(Unary):
     saves = "out"
     fn = staticmethod(_sigmoid)
     grad_fn = staticmethod(lambda xp, out, g: g * out * (1 - out))
-    backward_graph = staticmethod(lambda ctx, g, x: g * x.sigmoid() * (1 - x.sigmoid()))
+    backward_graph = staticmethod(lambda ctx, g: g * result(ctx) * (1 - result(ctx)))
 
 
 class Relu(Unary):
@@ -197,7 +209,7 @@ class Relu(Unary):
     saves = "out"
     fn = staticmethod(lambda xp, x: xp.maximum(x, 0))
     grad_fn = staticmethod(lambda xp, out, g: g * (out > 0))
-    backward_graph = staticmethod(lambda ctx, g, x: g * (x > 0))
+    backward_graph = staticmethod(lambda ctx, g: g * (result(ctx) > 0))
 
 
 # ---- the public functions (minitorch.exp, Tensor.exp, Tensor.exp_ via @public) --------------
