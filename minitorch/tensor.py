@@ -356,6 +356,8 @@ class Tensor(TensorMethods):
         return self
 
     def retain_grad(self):
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.is_leaf:
             return
         node = self.grad_fn

@@ -130,6 +130,13 @@ def test_retain_grad_and_non_leaf_grad_is_none(device):
         run_both(program, device)
 
 
+def test_retain_grad_on_tensor_without_grad_raises():
+    for lib in LIBS:
+        with pytest.raises(RuntimeError, match="^can't retain_grad on Tensor that has "
+                                               "requires_grad=False$"):
+            lib.ones(2).retain_grad()
+
+
 def test_hook_on_tensor_without_grad_raises():
     for lib in LIBS:
         with pytest.raises(RuntimeError, match="cannot register a hook on a tensor that "

@@ -78,9 +78,7 @@ def _backward_targets(inputs):
     if not inputs:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     for x in inputs:
-        if not x.requires_grad:  # torch's words: it calls retain_grad on each input
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        x.retain_grad()  # a no-op for a leaf
+        x.retain_grad()  # a no-op for a leaf; raises torch's error for a tensor without grad
     return {x.grad_fn if x.grad_fn is not None else x._accumulator() for x in inputs}
 
 
