@@ -1,8 +1,11 @@
 """The math methods of Tensor (its operators, + == &= x[i] ..., are tensor_operators.py's).
 
-Each method is one line that calls the function of the same name in `minitorch.ops`
-(where the op's forward and backward live). In-place methods (`add_`, ...) compute the
-result out of place and then write it back; see `_inplace` for the autograd rules.
+Most methods are not here: an op function declared with `@public(method=True)` is its own
+Tensor method (`x.exp()` is `exp(x)`, ops/registry.py). What stays here is a method that
+differs from its function: another signature or argument order, torch's error naming
+position 1, an in-place method with its own checks, or a method with no function. In-place
+methods (`add_`, ...) compute the result out of place and then write it back; see
+`_inplace` for the autograd rules.
 """
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ def _inplace(self, result_fn, *args, **kwargs):
     """
     from .tensor import Tensor
 
-    others_need_grad = any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    others_need_grad = any(isinstance(a, Tensor) and a.requires_grad
+                           for a in (*args, *kwargs.values()))  # x.atan2_(other=t)
     recording = grad_mode._enabled and (self.requires_grad or others_need_grad)
     if recording:
         views.check_inplace(self)
@@ -108,137 +112,49 @@ def _fill_random(self, sample):
 class TensorMethods(TensorOperators):
     _inplace = _inplace  # what the in-place operators of TensorOperators write through
 
-    # ---- elementwise ----------------------------------------------------------------
+    # ---- math that differs from its function ------------------------------------------
+    # (mul, div, clamp, eq, mean, max, sort, ... are the @public functions themselves)
+    # alpha may be positional here, keyword-only in the functions
     def add(self, other, alpha=1): return ops.add(self, other, alpha=alpha)
     def sub(self, other, alpha=1): return ops.sub(self, other, alpha=alpha)
     subtract = sub
-    def mul(self, other): return ops.mul(self, other)
-    multiply = mul
-    def div(self, other, rounding_mode=None): return ops.div(self, other, rounding_mode)
-    divide = true_divide = div
-    def floor_divide(self, other): return ops.floor_divide(self, other)
-    def remainder(self, other): return ops.remainder(self, other)
-    def pow(self, exponent): return ops.pow(self, exponent)
-    # exp, log, sqrt, abs, relu, ... (and exp_, ...) come from @public in ops/unary.py
-    def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
-    clip = clamp
     # torch names a method's operand position 1 (ops.maximum would say 2)
     def maximum(self, other): return ops.maximum(self, _tensor_arg("maximum", other))
     def minimum(self, other): return ops.minimum(self, _tensor_arg("minimum", other))
-    def where(self, condition, other): return ops.where(condition, self, other)
-    def eq(self, other): return ops.eq(self, other)
-    def ne(self, other): return ops.ne(self, other)
-    def lt(self, other): return ops.lt(self, other)
-    def le(self, other): return ops.le(self, other)
-    def gt(self, other): return ops.gt(self, other)
-    def ge(self, other): return ops.ge(self, other)
     def equal(self, other): return ops.equal(self, _tensor_arg("equal", other))
     def allclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
         return ops.allclose(self, _tensor_arg("allclose", other), rtol, atol, equal_nan)
     def isclose(self, other, rtol=1e-5, atol=1e-8, equal_nan=False):
         return ops.isclose(self, _tensor_arg("isclose", other), rtol, atol, equal_nan)
-    def isnan(self): return ops.isnan(self)
-    def isinf(self): return ops.isinf(self)
-    def isfinite(self): return ops.isfinite(self)
-    def logical_not(self): return ops.logical_not(self)
     def logical_and(self, other): return ops.logical_and(self, _tensor_arg("logical_and", other))
     def logical_or(self, other): return ops.logical_or(self, _tensor_arg("logical_or", other))
     def logical_xor(self, other): return ops.logical_xor(self, _tensor_arg("logical_xor", other))
-
-    # ---- clamp bounds (the math of ops/trig.py, special.py, rounding.py: @public there) --
-    def clamp_min(self, min): return ops.clamp_min(self, min)
-    def clamp_max(self, max): return ops.clamp_max(self, max)
-
-    # ---- matrix products --------------------------------------------------------------
-    def matmul(self, other): return ops.matmul(self, other)
-    def mm(self, mat2): return ops.mm(self, mat2)
-    def bmm(self, mat2): return ops.bmm(self, mat2)
-    def dot(self, tensor): return ops.dot(self, tensor)
-
-    # ---- reductions --------------------------------------------------------------------
+    # x.where(condition, y) is where(condition, x, y)
+    def where(self, condition, other): return ops.where(condition, self, other)
+    # dtype may be positional here, keyword-only in the function
     def sum(self, dim=None, keepdim=False, dtype=None):
         return ops.sum(self, dim, keepdim, dtype=dtype)
-    def mean(self, dim=None, keepdim=False, *, dtype=None):
-        return ops.mean(self, dim, keepdim, dtype=dtype)
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
-        return ops.prod(self, dim, keepdim, dtype=dtype)
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return ops.var(self, dim, unbiased, keepdim, correction=correction)
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return ops.std(self, dim, unbiased, keepdim, correction=correction)
-    def max(self, dim=None, keepdim=False): return ops.max(self, dim, keepdim)
-    def min(self, dim=None, keepdim=False): return ops.min(self, dim, keepdim)
-    def amax(self, dim=(), keepdim=False): return ops.amax(self, dim, keepdim)
-    def amin(self, dim=(), keepdim=False): return ops.amin(self, dim, keepdim)
-    def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
-    def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
-    def logsumexp(self, dim, keepdim=False): return ops.logsumexp(self, dim, keepdim)
-    def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype=dtype)
-    def log_softmax(self, dim, dtype=None): return ops.log_softmax(self, dim, dtype=dtype)
-    def cumsum(self, dim, *, dtype=None): return ops.cumsum(self, dim, dtype=dtype)
-    def norm(self, p="fro", dim=None, keepdim=False): return ops.norm(self, p, dim, keepdim)
-    def all(self, dim=None, keepdim=False): return ops.all(self, dim, keepdim)
-    def any(self, dim=None, keepdim=False): return ops.any(self, dim, keepdim)
-    def count_nonzero(self, dim=None): return ops.count_nonzero(self, dim)
-
-    # ---- sorting, selection and scans ---------------------------------------------------
-    def sort(self, dim=-1, descending=False, stable=False):
-        return ops.sort(self, dim, descending, stable)
-    def argsort(self, dim=-1, descending=False, stable=False):
-        return ops.argsort(self, dim, descending, stable)
-    def msort(self): return ops.msort(self)
-    def topk(self, k, dim=-1, largest=True, sorted=True):
-        return ops.topk(self, k, dim, largest, sorted)
-    def kthvalue(self, k, dim=-1, keepdim=False): return ops.kthvalue(self, k, dim, keepdim)
-    def median(self, dim=None, keepdim=False): return ops.median(self, dim, keepdim)
-    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        return ops.unique(self, sorted, return_inverse, return_counts, dim)
-    def bincount(self, weights=None, minlength=0): return ops.bincount(self, weights, minlength)
-    def take(self, index): return ops.take(self, index)
-    def cumprod(self, dim, *, dtype=None): return ops.cumprod(self, dim, dtype=dtype)
-    def cummax(self, dim): return ops.cummax(self, dim)
-    def cummin(self, dim): return ops.cummin(self, dim)
-    def logcumsumexp(self, dim): return ops.logcumsumexp(self, dim)
+    # matmul and softmax are listed by hand (ops/__init__.py: they share their module's name)
 
     # ---- shape --------------------------------------------------------------------------
-    def reshape(self, *shape): return ops.reshape(self, *shape)
+    # reshape, squeeze, transpose, permute, narrow, gather, masked_fill, ... (and scatter_add_,
+    # masked_fill_) come from @public in ops/shape.py, view_ops.py, indexing.py; the methods
+    # here are torch's Tensor-only ones, or differ from the function of their name
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
             raise NotImplementedError("view(dtype) is not supported; use .to(dtype)")
         return ops.view(self, *shape)
     def view_as(self, other): return ops.view(self, other.shape)
     def reshape_as(self, other): return ops.reshape(self, other.shape)
-    def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
-    def unflatten(self, dim, sizes): return ops.unflatten(self, dim, sizes)
-    def squeeze(self, dim=None): return ops.squeeze(self, dim)
-    def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
-    def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
-    def swapaxes(self, axis0, axis1): return ops.transpose(self, axis0, axis1)
-    def t(self): return ops.t(self)
-    def permute(self, *dims): return ops.permute(self, *dims)
     def expand(self, *sizes): return ops.expand(self, *sizes)
     def expand_as(self, other): return ops.expand(self, other.shape)
-    def repeat(self, *sizes): return ops.repeat(self, *sizes)
     def contiguous(self, *, memory_format=None): return ops.contiguous(self)
     def clone(self, *, memory_format=None): return ops.clone(self)
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
-    def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
-    def unbind(self, dim=0): return ops.unbind(self, dim)
-    def flip(self, dims): return ops.flip(self, dims)
-    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
-    def select(self, dim, index): return ops.select(self, dim, index)
-    def movedim(self, source, destination): return ops.movedim(self, source, destination)
-    def moveaxis(self, source, destination): return ops.movedim(self, source, destination)
-    def diagonal(self, offset=0, dim1=0, dim2=1): return ops.diagonal(self, offset, dim1, dim2)
     def unfold(self, dimension, size, step): return ops.unfold(self, dimension, size, step)
-    def gather(self, dim, index): return ops.gather(self, dim, index)
+    # torch's method takes value positionally too: x.scatter(dim, index, value)
     def scatter(self, dim, index, src=None, value=None, reduce=None):
         return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
-    def scatter_add(self, dim, index, src): return ops.scatter_add(self, dim, index, src)
-    def index_select(self, dim, index): return ops.index_select(self, dim, index)
-    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
-    def masked_select(self, mask): return ops.masked_select(self, mask)
-    def nonzero(self, as_tuple=False): return ops.nonzero(self, as_tuple)
     def type_as(self, other): return self.to(other.dtype)
     def new_zeros(self, *size, dtype=None, device=None):
         from . import creation
@@ -264,41 +180,14 @@ class TensorMethods(TensorOperators):
         return ops.transpose(self, -2, -1)
 
     # ---- diagonals, layout, linear algebra (ops/diag.py, layout.py, joining.py, linalg.py) --
-    def tril(self, diagonal=0): return ops.tril(self, diagonal)
-    def triu(self, diagonal=0): return ops.triu(self, diagonal)
-    def diag(self, diagonal=0): return ops.diag(self, diagonal)
-    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
-        return ops.diag_embed(self, offset, dim1, dim2)
-    def trace(self): return ops.trace(self)
-    def roll(self, shifts, dims=None): return ops.roll(self, shifts, dims)
+    # tril, roll, rot90, tensor_split, addmm, outer, kron, ...: @public there
     def tile(self, *dims):
         one_sequence = len(dims) == 1 and isinstance(dims[0], (tuple, list))
         return ops.tile(self, dims[0] if one_sequence else dims)
-    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
-        return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
-    def fliplr(self): return ops.fliplr(self)
-    def flipud(self): return ops.flipud(self)
-    def rot90(self, k=1, dims=(0, 1)): return ops.rot90(self, k, dims)
-    def swapdims(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
-    def diff(self, n=1, dim=-1, prepend=None, append=None):
-        return ops.diff(self, n, dim, prepend, append)
-    def tensor_split(self, indices_or_sections, dim=0):
-        return ops.tensor_split(self, indices_or_sections, dim)
+    # torch's methods name the count `sections` (its functions: indices_or_sections)
     def hsplit(self, sections): return ops.hsplit(self, sections)
     def vsplit(self, sections): return ops.vsplit(self, sections)
     def dsplit(self, sections): return ops.dsplit(self, sections)
-    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
-        return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
-    def addmv(self, mat, vec, *, beta=1, alpha=1):
-        return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
-    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        return ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
-    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        return ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
-    def mv(self, vec): return ops.mv(self, vec)
-    def outer(self, vec2): return ops.outer(self, vec2)
-    def ger(self, vec2): return ops.outer(self, vec2)
-    def kron(self, other): return ops.kron(self, other)
 
     # ---- in-place ----------------------------------------------------------------------
     # torch checks the cast into self before add's alpha rules
@@ -307,12 +196,13 @@ class TensorMethods(TensorOperators):
     def sub_(self, other, alpha=1):
         other = _castable(self, ops.arithmetic.check_sub_operands(self, other))
         return _inplace(self, ops.sub, other, alpha=alpha)
+    # not @public(inplace=True): _inplace looks for Tensors that need grad among positional
+    # arguments only, so these pass theirs positionally (x.clamp_(min=t) records t's grad)
     def mul_(self, other): return _inplace(self, ops.mul, other)
     def div_(self, other, rounding_mode=None): return _inplace(self, ops.div, other, rounding_mode)
     def pow_(self, exponent): return _inplace(self, ops.pow, exponent)
     def clamp_(self, min=None, max=None): return _inplace(self, ops.clamp, min, max)
     clip_ = clamp_
-    def masked_fill_(self, mask, value): return _inplace(self, ops.masked_fill, mask, value)
     def addcmul_(self, tensor1, tensor2, *, value=1):
         return _inplace(self, ops.addcmul, tensor1, tensor2, value=value)
     def addcdiv_(self, tensor1, tensor2, *, value=1):
@@ -320,7 +210,6 @@ class TensorMethods(TensorOperators):
     def lerp_(self, end, weight): return _inplace(self, ops.lerp, end, weight)
     def scatter_(self, dim, index, src=None, value=None, reduce=None):
         return _inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
-    def scatter_add_(self, dim, index, src): return _inplace(self, ops.scatter_add, dim, index, src)
     def index_fill_(self, dim, index, value):
         return _inplace(self, ops.index_fill, dim, index, value)
 

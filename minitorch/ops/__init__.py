@@ -2,8 +2,9 @@
 
 This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...); they are
 `minitorch.add`, ... and the Tensor methods of the same name. Functions declared with
-`@public` (ops/registry.py; unary.py, trig.py, special.py, rounding.py so far) arrive
-by the last line, not a list here.
+`@public` (ops/registry.py; unary.py, trig.py, special.py, rounding.py, arithmetic.py,
+comparison.py, reduce.py, minmax.py, softmax.py, matmul.py, scan.py, sorting.py, lookup.py,
+moments.py so far) arrive by the last line, not a list here.
 
   promotion.py   torch's type promotion; cast, to_device
   arithmetic.py  add sub mul div remainder pow lerp
@@ -31,50 +32,14 @@ by the last line, not a list here.
 from . import arithmetic, comparison, fill, indexing, minmax, promotion, reduce, shape, unary  # noqa: F401
 from . import rounding, special, trig  # noqa: F401  (their functions: @public, below)
 from . import registry, view_ops  # noqa: F401
-from .arithmetic import (  # noqa: F401
-    add, addcdiv, addcmul, div, divide, floor_divide, lerp, mul, pow, remainder, sub,
-    true_divide,
-)
-from .comparison import (  # noqa: F401
-    allclose, clamp, clamp_max, clamp_min, clip, eq, equal, ge, greater, greater_equal, gt,
-    isclose, isfinite, isinf, isnan, le, less, less_equal, logical_and, logical_not,
-    logical_or, logical_xor, lt, maximum, minimum, ne, not_equal, where,
-)
+from .arithmetic import add  # noqa: F401  (by hand: see the comment at arithmetic.add)
 from .fill import copy_from, full_like_of  # noqa: F401
-from .indexing import (  # noqa: F401
-    gather, getitem, index_fill, index_put, index_select, masked_fill, masked_select,
-    nonzero, scatter, scatter_add,
-)
-from .matmul import bmm, dot, matmul, mm  # noqa: F401
-from .minmax import amax, amin, argmax, argmin, max, min  # noqa: F401
+from .indexing import getitem, index_fill, index_put  # noqa: F401
 from .promotion import cast, to_device  # noqa: F401
-from .reduce import all, any, count_nonzero, cumsum, mean, norm, prod, std, sum, var  # noqa: F401
-from .shape import (  # noqa: F401
-    broadcast_to, cat, chunk, clone, concat, concatenate, contiguous, expand, flatten, flip,
-    permute, repeat, reshape, split, squeeze, stack, swapaxes, t, transpose, unbind,
-    unflatten, unsqueeze, view,
-)
-from .softmax import log_softmax, logsumexp, softmax  # noqa: F401
-from .view_ops import diagonal, moveaxis, movedim, narrow, select, unfold  # noqa: F401
-from .diag import (  # noqa: F401
-    block_diag, diag, diag_embed, trace, tril, tril_indices, triu, triu_indices,
-)
-from .einsum import einsum  # noqa: F401
-from .joining import (  # noqa: F401
-    atleast_1d, atleast_2d, atleast_3d, column_stack, dsplit, dstack, hsplit, hstack,
-    row_stack, tensor_split, vsplit, vstack,
-)
-from .layout import (  # noqa: F401
-    broadcast_shapes, broadcast_tensors, cartesian_prod, diff, fliplr, flipud, meshgrid,
-    repeat_interleave, roll, rot90, swapdims, tile,
-)
-from .linalg import addbmm, addmm, addmv, baddbmm, cdist, ger, kron, mv, outer, tensordot  # noqa: F401
-from .lookup import bincount, bucketize, searchsorted, take, unique  # noqa: F401
-from .moments import std_mean, var_mean  # noqa: F401
-from .scan import cummax, cummin, cumprod, logcumsumexp  # noqa: F401
-from .sorting import argsort, kthvalue, median, msort, sort, topk  # noqa: F401
-
-subtract, multiply = sub, mul
+from .shape import contiguous, expand, view  # noqa: F401  (Tensor methods only, in torch)
+from .view_ops import unfold  # noqa: F401  (Tensor.unfold only, in torch)
+from . import joining, layout, linalg  # noqa: F401  (their functions: @public)
+from . import diag, einsum, lookup, matmul, moments, scan, softmax, sorting  # noqa: F401  (@public)
 
 # every function declared with @public in the modules above (ops/registry.py)
 registry.export_functions(__name__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import _is_tensor, _scalar_as_array, _wrap_int, cast, promote, type_name
+from .registry import public
 
 
 class Add(Op):
@@ -259,6 +260,8 @@ def _alpha(alpha, b, dt):
     return alpha, b
 
 
+# not @public: add is listed by hand (Tensor.add takes alpha positionally, and
+# tests/test_op_recipe.py uses it as the example of an explicit name)
 def add(input, other, *, alpha=1):
     (a, b), dt = promote(input, other)
     alpha, b = _alpha(alpha, b, dt)
@@ -281,6 +284,7 @@ def check_sub_operands(input, other):
     return other
 
 
+@public(aliases=("subtract",))  # Tensor.sub is in tensor_methods.py: alpha positional
 def sub(input, other, *, alpha=1):
     check_sub_operands(input, other)
     (a, b), dt = promote(input, other)
@@ -299,11 +303,13 @@ def _check_integer_division(b, dt, name):
         raise RuntimeError("ZeroDivisionError")
 
 
+@public(method=True, aliases=("multiply",))
 def mul(input, other):
     (a, b), _ = promote(input, other)
     return Mul.apply(a, b)
 
 
+@public(method=True, aliases=("divide", "true_divide"))
 def div(input, other, rounding_mode=None):
     if rounding_mode is None:
         (a, b), _ = promote(input, other, to_float=True)
@@ -316,21 +322,21 @@ def div(input, other, rounding_mode=None):
     return RoundedDiv.apply(a, b, rounding_mode)
 
 
-true_divide = divide = div
-
-
+@public(method=True)
 def floor_divide(input, other):
     (a, b), dt = promote(input, other)
     _check_integer_division(b, dt, "floor_divide")
     return FloorDivide.apply(a, b, "floor")
 
 
+@public(method=True)
 def remainder(input, other):
     (a, b), dt = promote(input, other)
     _check_integer_division(b, dt, "remainder")
     return Remainder.apply(a, b)
 
 
+@public(method=True)
 def pow(input, exponent):
     if not _is_tensor(input):  # scalar ** tensor
         input = _scalar_as_array(input, promote(exponent, input)[0][0])
@@ -344,6 +350,7 @@ def pow(input, exponent):
     return Pow.apply(a, b)
 
 
+@public  # no Tensor.lerp yet (torch has one); lerp_ is in tensor_methods.py
 def lerp(input, end, weight):
     if not (_is_tensor(input) and _is_tensor(end)):  # only weight may be a number
         raise TypeError(
@@ -363,11 +370,13 @@ def _value_as_alpha(value, input, product):
     return float(value) if dt.is_floating_point else int(value)
 
 
+@public  # no Tensor.addcmul yet (torch has one); addcmul_ is in tensor_methods.py
 def addcmul(input, tensor1, tensor2, *, value=1):
     product = mul(tensor1, tensor2)
     return add(input, product, alpha=_value_as_alpha(value, input, product))
 
 
+@public  # no Tensor.addcdiv yet (torch has one); addcdiv_ is in tensor_methods.py
 def addcdiv(input, tensor1, tensor2, *, value=1):
     if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
         raise RuntimeError(

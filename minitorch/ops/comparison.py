@@ -15,6 +15,7 @@ from .promotion import (
     require_tensor,
     type_name,
 )
+from .registry import public
 
 
 def _constant(array):
@@ -153,18 +154,21 @@ def _require_tensors(fn_name, input, other):
     require_tensor(fn_name, other, "other", 2)
 
 
+@public  # Tensor.maximum is in tensor_methods.py: torch names its operand position 1
 def maximum(input, other):
     _require_tensors("maximum", input, other)  # torch has no scalar overload here
     (a, b), _ = promote(input, other)
     return Maximum.apply(a, b)
 
 
+@public  # Tensor.minimum is in tensor_methods.py: torch names its operand position 1
 def minimum(input, other):
     _require_tensors("minimum", input, other)
     (a, b), _ = promote(input, other)
     return Minimum.apply(a, b)
 
 
+@public  # Tensor.where is in tensor_methods.py: x.where(condition, y)
 def where(condition, input=None, other=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
@@ -178,6 +182,7 @@ def where(condition, input=None, other=None):
     return Where.apply(condition, a, b)
 
 
+@public(method=True, aliases=("clip",))  # clamp_ is in tensor_methods.py
 def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -188,9 +193,7 @@ def clamp(input, min=None, max=None):
     return Clamp.apply(x, lo, hi)
 
 
-clip = clamp
-
-
+@public(method=True)
 def clamp_min(input, min):
     """clamp(input, min=min): the gradient passes where input >= min (also at the boundary)
     and goes to a tensor `min` where input < min."""
@@ -200,6 +203,7 @@ def clamp_min(input, min):
     return clamp(input, min=min)
 
 
+@public(method=True)
 def clamp_max(input, max):
     """clamp(input, max=max): the gradient passes where input <= max (also at the boundary)
     and goes to a tensor `max` where input > max."""
@@ -209,7 +213,7 @@ def clamp_max(input, max):
     return clamp(input, max=max)
 
 
-def _comparison(fn_name):
+def _comparison(name, fn_name):
     def fn(input, other):
         # torch's overloads take (Tensor, Tensor) or (Tensor, Number): None is neither
         if not _is_tensor(input) or other is None:
@@ -221,19 +225,22 @@ def _comparison(fn_name):
         (a, b), _ = promote(input, other)
         return Compare.apply(a, b, fn_name)
 
-    fn.__name__ = fn_name
+    fn.__name__ = fn.__qualname__ = name
     return fn
 
 
-eq, ne = _comparison("equal"), _comparison("not_equal")
-lt, le = _comparison("less"), _comparison("less_equal")
-gt, ge = _comparison("greater"), _comparison("greater_equal")
-eq.__name__, ne.__name__, lt.__name__, le.__name__, gt.__name__, ge.__name__ = (
-    "eq", "ne", "lt", "le", "gt", "ge")
-# the aliases are functions of their own: torch's errors name the function called
-greater, less = _comparison("greater"), _comparison("less")
-greater_equal, less_equal = _comparison("greater_equal"), _comparison("less_equal")
-not_equal = _comparison("not_equal")
+eq = public(method=True)(_comparison("eq", "equal"))
+ne = public(method=True)(_comparison("ne", "not_equal"))
+lt = public(method=True)(_comparison("lt", "less"))
+le = public(method=True)(_comparison("le", "less_equal"))
+gt = public(method=True)(_comparison("gt", "greater"))
+ge = public(method=True)(_comparison("ge", "greater_equal"))
+# the aliases are functions of their own (torch's errors name the function called), and
+# not Tensor methods yet
+greater, less = public(_comparison("greater", "greater")), public(_comparison("less", "less"))
+greater_equal = public(_comparison("greater_equal", "greater_equal"))
+less_equal = public(_comparison("less_equal", "less_equal"))
+not_equal = public(_comparison("not_equal", "not_equal"))
 
 
 def _logical(fn_name):
@@ -242,30 +249,36 @@ def _logical(fn_name):
         check_broadcast((input, other))
         return Compare.apply(input, other, fn_name)
 
-    fn.__name__ = fn_name
+    fn.__name__ = fn.__qualname__ = fn_name
     return fn
 
 
-logical_and, logical_or = _logical("logical_and"), _logical("logical_or")
-logical_xor = _logical("logical_xor")
+# Tensor.logical_and, ... are in tensor_methods.py: torch names their operand position 1
+logical_and, logical_or = public(_logical("logical_and")), public(_logical("logical_or"))
+logical_xor = public(_logical("logical_xor"))
 
 
+@public(method=True)
 def logical_not(input):
     return Predicate.apply(input, "logical_not")
 
 
+@public(method=True)
 def isnan(input):
     return Predicate.apply(input, "isnan")
 
 
+@public(method=True)
 def isinf(input):
     return Predicate.apply(input, "isinf")
 
 
+@public(method=True)
 def isfinite(input):
     return Predicate.apply(input, "isfinite")
 
 
+@public  # Tensor.equal is in tensor_methods.py: torch names its operand position 1
 def equal(input, other) -> bool:
     """True if both tensors have the same shape and values."""
     _require_tensors("equal", input, other)
@@ -278,6 +291,7 @@ def _require_same_dtype(input, other):
                            f"{dtypes.scalar_type_name(other.dtype)}")
 
 
+@public  # Tensor.allclose is in tensor_methods.py: torch names its operand position 1
 def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False) -> bool:
     _require_tensors("allclose", input, other)
     _require_same_dtype(input, other)
@@ -287,6 +301,7 @@ def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False) -> bool:
                             equal_nan=equal_nan))
 
 
+@public  # Tensor.isclose is in tensor_methods.py: torch names its operand position 1
 def isclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
     _require_tensors("isclose", input, other)
     _require_same_dtype(input, other)

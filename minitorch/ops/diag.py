@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import promote
+from .registry import public
 from .shape import normalize_dim
 from .view_ops import Diagonal, diagonal_view, int_arg
 
@@ -46,6 +47,7 @@ def _triangle(input, diagonal, upper):
     return Triangle.apply(input, diagonal, upper)
 
 
+@public(method=True)
 def tril(input, diagonal=0):
     """out[..., i, j] = input[..., i, j] if j - i <= diagonal else 0 (batched over
     leading dims).
@@ -55,6 +57,7 @@ def tril(input, diagonal=0):
     return _triangle(input, diagonal, False)
 
 
+@public(method=True)
 def triu(input, diagonal=0):
     """out[..., i, j] = input[..., i, j] if j - i >= diagonal else 0."""
     return _triangle(input, diagonal, True)
@@ -102,6 +105,7 @@ class DiagonalCopy(Op):
     backward_graph = staticmethod(Diagonal.backward_graph)
 
 
+@public(method=True)
 def diag(input, diagonal=0):
     """A 1-D input becomes a square matrix with it on diagonal `diagonal`; a 2-D input
     gives that diagonal of it (a copy, unlike `diagonal`).
@@ -116,6 +120,7 @@ def diag(input, diagonal=0):
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.dim()}D")
 
 
+@public(method=True)
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """out has one more dim than input: input's last dim placed on diagonal `offset` of
     the 2-D planes spanned by (dim1, dim2) of the output, zeros elsewhere."""
@@ -129,6 +134,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return DiagEmbed.apply(input, offset, axis1, axis2)
 
 
+@public(method=True)
 def trace(input):
     """The sum of the main diagonal of a matrix (integers sum as int64)."""
     if input.dim() != 2:
@@ -168,6 +174,7 @@ class BlockDiag(Op):
         return BlockDiag.backward(ctx, grad)  # slicing a Tensor is recorded too
 
 
+@public
 def block_diag(*tensors):
     """A block-diagonal matrix: each input (0-D -> 1x1, 1-D of n -> 1xn, or 2-D) a block.
 
@@ -206,11 +213,13 @@ def _triangle_indices(row, col, offset, dtype, device, upper):
     return Tensor._wrap(xp.stack([rows, cols]).astype(dt.np))
 
 
+@public
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (2, N) row and column indices of the lower triangle of a row x col matrix."""
     return _triangle_indices(row, col, offset, dtype, device, False)
 
 
+@public
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     """The (2, N) row and column indices of the upper triangle of a row x col matrix."""
     return _triangle_indices(row, col, offset, dtype, device, True)

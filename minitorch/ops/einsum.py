@@ -19,6 +19,7 @@ import string
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .indexing import GetItemBackward
+from .registry import public
 from .shape import expand, reshape
 
 LETTERS = string.ascii_letters  # the labels xp.einsum accepts: a-z then A-Z
@@ -249,6 +250,7 @@ def _onto_diagonal(xp, g, own, unique, shape):
     return out
 
 
+@public
 def einsum(equation, *operands):
     """Einstein summation over the operands' dims named in `equation`.
 

@@ -11,6 +11,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op, same_device
 from ..autograd.views import ViewOp
 from .promotion import cast, check_broadcast
+from .registry import public
 from .shape import normalize_dim
 
 
@@ -377,6 +378,7 @@ def _check_index_shape(name, input, axis, index, src):
     raise RuntimeError(where)
 
 
+@public(method=True)
 def gather(input, dim, index):
     axis = _check_index_tensor("gather", input, dim, index)
     return Gather.apply(input, axis, index)
@@ -435,6 +437,7 @@ class Scatter(Op):
         return grad_x, None, None, grad_src
 
 
+@public  # Tensor.scatter, scatter_ stay in tensor_methods.py: their value= is positional
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None and value is None:
         raise TypeError("scatter() needs either src or value")
@@ -449,6 +452,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
                          reduce == "add")
 
 
+@public(method=True, inplace=True)
 def scatter_add(input, dim, index, src):
     return scatter(input, dim, index, src, reduce="add")
 
@@ -475,6 +479,7 @@ class IndexSelect(Op):
         return GetItemBackward.apply(grad, ctx.shape, full, False), None, None
 
 
+@public(method=True)
 def index_select(input, dim, index):
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
@@ -488,6 +493,8 @@ def index_select(input, dim, index):
     return IndexSelect.apply(input, axis, idx)
 
 
+# no @public yet: only Tensor.index_fill_ (tensor_methods.py) is public; torch.index_fill
+# and Tensor.index_fill would be new names, each needing a spec
 def index_fill(input, dim, index, value):
     same_device(input, index)
     axis = normalize_dim(dim, input.dim())
@@ -527,6 +534,7 @@ class MaskedFill(Op):
         return grad.where(~mask, 0.0), None, grad_value
 
 
+@public(method=True, inplace=True)
 def masked_fill(input, mask, value):
     if mask.dtype is not dtypes.bool:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
@@ -543,6 +551,7 @@ def masked_fill(input, mask, value):
     return MaskedFill.apply(input, mask, value)
 
 
+@public(method=True)
 def masked_select(input, mask):
     from .shape import expand
 
@@ -556,6 +565,7 @@ def masked_select(input, mask):
     return getitem(expand(input, shape), expand(mask, shape))
 
 
+@public(method=True)
 def nonzero(input, as_tuple=False):
     xp = backend.array_module(input._data)
     Tensor = _tensor_cls()

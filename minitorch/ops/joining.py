@@ -8,6 +8,7 @@ from __future__ import annotations
 import operator
 
 from .. import dtypes
+from .registry import public
 from .shape import Slice, cat, normalize_dim, reshape
 
 
@@ -38,16 +39,19 @@ def _grow_3d(t_):
     return t_
 
 
+@public
 def atleast_1d(*tensors):
     """A 0-D tensor as shape (1,); others unchanged. Several inputs give a tuple."""
     return _one_or_many(tensors, _grow_1d)
 
 
+@public
 def atleast_2d(*tensors):
     """0-D -> (1, 1), (n,) -> (1, n); others unchanged."""
     return _one_or_many(tensors, _grow_2d)
 
 
+@public
 def atleast_3d(*tensors):
     """0-D -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1); others unchanged."""
     return _one_or_many(tensors, _grow_3d)
@@ -64,25 +68,26 @@ def _tensor_list(tensors, name):
     return tensors
 
 
+@public
 def hstack(tensors):
     """Join along dim 1, or dim 0 when the inputs are 1-D."""
     tensors = [_grow_1d(t_) for t_ in _tensor_list(tensors, "hstack")]
     return cat(tensors, 0 if tensors[0].dim() == 1 else 1)
 
 
+@public(aliases=("row_stack",))
 def vstack(tensors):
     """Join along dim 0 after making every input at least 2-D ((n,) -> (1, n))."""
     return cat([_grow_2d(t_) for t_ in _tensor_list(tensors, "vstack")], 0)
 
 
-row_stack = vstack
-
-
+@public
 def dstack(tensors):
     """Join along dim 2 after making every input at least 3-D."""
     return cat([_grow_3d(t_) for t_ in _tensor_list(tensors, "dstack")], 2)
 
 
+@public
 def column_stack(tensors):
     """Join along dim 1, 0-D and 1-D inputs becoming columns (n,) -> (n, 1)."""
     tensors = _tensor_list(tensors, "column_stack")
@@ -125,6 +130,7 @@ def _split_points(input, indices_or_sections, axis):
     return points
 
 
+@public(method=True)
 def tensor_split(input, indices_or_sections, dim=0):
     """Split into `sections` near-equal pieces (sizes differ by at most one, the longer
     ones first) or at the given indices; each piece is a view (SliceBackward0)."""
@@ -151,17 +157,20 @@ def _named_split(name, input, indices_or_sections, axis, min_dims):
     return tensor_split(input, indices_or_sections, axis)
 
 
+@public  # Tensor.hsplit stays in tensor_methods.py: torch's method names it sections
 def hsplit(input, indices_or_sections):
     """tensor_split along dim 1 (dim 0 for 1-D input); an int must divide the size."""
     axis = 1 if input.dim() > 1 else 0
     return _named_split("hsplit", input, indices_or_sections, axis, 1)
 
 
+@public  # Tensor.vsplit stays in tensor_methods.py: torch's method names it sections
 def vsplit(input, indices_or_sections):
     """tensor_split along dim 0 of an at least 2-D input."""
     return _named_split("vsplit", input, indices_or_sections, 0, 2)
 
 
+@public  # Tensor.dsplit stays in tensor_methods.py: torch's method names it sections
 def dsplit(input, indices_or_sections):
     """tensor_split along dim 2 of an at least 3-D input."""
     return _named_split("dsplit", input, indices_or_sections, 2, 3)

@@ -16,6 +16,7 @@ from .arithmetic import sub
 from .comparison import ne
 from .indexing import moved_grad_graph
 from .promotion import promote
+from .registry import public
 from .shape import (
     Flip,
     Slice,
@@ -60,6 +61,7 @@ def _int_tuple(value, fn, name):
     return tuple(operator.index(v) for v in values)
 
 
+@public(method=True)
 def roll(input, shifts, dims=None):
     """out = input shifted by `shifts` places along `dims`, wrapping around; no dims
     rolls the flattened tensor and keeps its shape.
@@ -85,6 +87,7 @@ def roll(input, shifts, dims=None):
 
 
 # ---- tile ---------------------------------------------------------------------------------------
+@public  # Tensor.tile stays in tensor_methods.py: x.tile(2, 3) takes the dims unpacked
 def tile(input, dims):
     """input repeated dims[i] times along each dim (dims padded with leading 1s to
     input.dim(), as torch does; then Tensor.repeat)."""
@@ -154,6 +157,7 @@ def _repeat_counts(repeats, input, axis):
     return counts, counts * input.shape[axis]
 
 
+@public(method=True)
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Repeat each element (or each slice along `dim`) `repeats` times in place:
     [a, b] with 2 gives [a, a, b, b] (Tensor.repeat would give [a, b, a, b]).
@@ -194,6 +198,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 # ---- flips and rotations -----------------------------------------------------------------------
+@public(method=True)
 def fliplr(input):
     """input reversed along dim 1 (left <-> right); at least 2-D."""
     if input.dim() < 2:
@@ -201,6 +206,7 @@ def fliplr(input):
     return Flip.apply(input, (1,))
 
 
+@public(method=True)
 def flipud(input):
     """input reversed along dim 0 (up <-> down); at least 1-D."""
     if input.dim() < 1:
@@ -208,6 +214,7 @@ def flipud(input):
     return Flip.apply(input, (0,))
 
 
+@public(method=True)
 def rot90(input, k=1, dims=(0, 1)):
     """input rotated by 90 degrees k times in the plane of `dims`, from the first dim
     towards the second (k < 0 the other way): a flip and a transpose per quarter turn."""
@@ -230,12 +237,14 @@ def rot90(input, k=1, dims=(0, 1)):
     return input.clone()
 
 
+@public(method=True)
 def swapdims(input, dim0, dim1):
     """Alias of transpose."""
     return transpose(input, dim0, dim1)
 
 
 # ---- diff ----------------------------------------------------------------------------------------
+@public(method=True)
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """out = input[1:] - input[:-1] along dim, applied n times (prepend/append are joined
     on first). Booleans give input[1:] != input[:-1], as in torch."""
@@ -275,6 +284,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 
 
 # ---- broadcasting -------------------------------------------------------------------------------
+@public
 def broadcast_shapes(*shapes):
     """The shape that all `shapes` broadcast to (ints count as 1-D shapes)."""
     from ..tensor import Size
@@ -297,6 +307,7 @@ def broadcast_shapes(*shapes):
     return Size(out)
 
 
+@public
 def broadcast_tensors(*tensors):
     """Every tensor expanded (a view) to their common broadcast shape."""
     for i, t_ in enumerate(tensors):
@@ -329,6 +340,7 @@ def _grid_inputs(tensors):
     return tensors
 
 
+@public
 def meshgrid(*tensors, indexing=None):
     """Coordinate grids: output i holds tensors[i] varying along dim i ('ij', the default)
     -- or, with indexing='xy', the first two dims swapped (x along columns).
@@ -357,6 +369,7 @@ def meshgrid(*tensors, indexing=None):
     return tuple(grids)
 
 
+@public
 def cartesian_prod(*tensors):
     """All combinations of the inputs' elements, one per row (like itertools.product):
     (prod of sizes, len(tensors)); one input is returned as is."""

@@ -14,6 +14,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from .arithmetic import mul
 from .matmul import matmul
+from .registry import public
 from .shape import expand, normalize_dim, permute, reshape
 
 
@@ -105,6 +106,7 @@ def _same_dtype_check(input, mat1, mat2):
                                f"{dtypes.scalar_type_name(second.dtype)}")
 
 
+@public(method=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """out = beta * input + alpha * (mat1 @ mat2); input broadcasts to (n, p).
 
@@ -140,6 +142,7 @@ def _check_mv(input, mat, vec, input_shape=None):
                            f"{names[0]}, {names[1]}, and {names[2]}")
 
 
+@public(method=True)
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """out = beta * input + alpha * (mat @ vec); mat (n, m), vec (m,), input (n,) or
     broadcastable to it."""
@@ -147,6 +150,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     return _add_product("addmv", input, mat, vec, beta, alpha, False, (mat.shape[0],))
 
 
+@public(method=True)
 def mv(input, vec):
     """out = input @ vec for a matrix (n, m) and a vector (m,)."""
     _check_mv(vec, input, vec, input.shape[:1])
@@ -159,6 +163,7 @@ def _check_batches(batch1, batch2):
             raise RuntimeError(f"{which} must be a 3D tensor")
 
 
+@public(method=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """out[i] = beta * input[i] + alpha * (batch1[i] @ batch2[i]); batch1 (b, n, m),
     batch2 (b, m, p), input broadcastable to (b, n, p)."""
@@ -172,6 +177,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
                         (b, n, batch2.shape[2]))
 
 
+@public(method=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """out = beta * input + alpha * sum_i batch1[i] @ batch2[i]; input broadcastable
     to (n, p)."""
@@ -188,15 +194,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 
 # ---- products built from reshapes and existing ops (their backward comes for free) ----------
+@public(method=True, aliases=("ger",))
 def outer(input, vec2):
     """out[i, j] = input[i] * vec2[j] (types promote as in mul)."""
     for which, v in (("self", input), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {which}, but got {v.dim()}-D")
     return mul(reshape(input, (-1, 1)), vec2)
-
-
-ger = outer
 
 
 def _tensordot_dims(a, b, dims):
@@ -218,6 +222,7 @@ def _tensordot_dims(a, b, dims):
     return list(range(a.dim() - n, a.dim())), list(range(n))
 
 
+@public
 def tensordot(a, b, dims=2):
     """Sum of products over dims `dims` of a and b: the free dims of a, then of b.
 
@@ -256,6 +261,7 @@ def _product(sizes):
     return out
 
 
+@public(method=True)
 def kron(input, other):
     """The Kronecker product: out[i*m + k, ...] = input[i, ...] * other[k, ...], dims
     paired from the right (the shorter operand gets leading size-1 dims)."""
@@ -347,6 +353,7 @@ class CdistBackward(Op):
     backward_graph = backward
 
 
+@public
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """Pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M):
     out (..., P, R), batch dims broadcast.

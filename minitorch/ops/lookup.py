@@ -12,6 +12,7 @@ import math
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .indexing import moved_grad_graph, scatter_add_into
+from .registry import public
 from .shape import normalize_dim
 from .sorting import stable_argsort
 
@@ -51,6 +52,7 @@ def _search(boundaries, values, right, xp):
     return before.sum(axis=-1)
 
 
+@public
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None):
     """Where each value of `input` would be inserted into `sorted_sequence` (along its last
@@ -111,6 +113,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return _wrap(xp.asarray(out, dtype=xp.int32 if out_int32 else xp.int64))
 
 
+@public
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     """The bucket of each value: i with boundaries[i-1] < x <= boundaries[i] (right=False),
     or boundaries[i-1] <= x < boundaries[i] (right=True)."""
@@ -161,6 +164,7 @@ def _unique_rows(x, xp):
     return ordered, order, starts
 
 
+@public(method=True)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values of `input` (or its distinct slices along `dim`), always sorted
     (torch's CPU unique sorts also when sorted=False); NaNs are not merged.
@@ -196,6 +200,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return out if len(out) > 1 else out[0]
 
 
+@public(method=True)
 def bincount(input, weights=None, minlength=0):
     """How often each of 0, 1, ..., max(input) occurs in the 1-D non-negative int tensor
     `input` (the sum of `weights` at its positions, if given); at least `minlength` bins."""
@@ -238,6 +243,7 @@ class Take(Op):
         return moved_grad_graph(grad, ctx.shape, lambda a: a.reshape(-1)[ctx.index]), None
 
 
+@public(method=True)
 def take(input, index):
     """input.flatten()[index], shaped like index (negative indices count from the end)."""
     if index.dtype != dtypes.int64:

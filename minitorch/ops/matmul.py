@@ -6,6 +6,7 @@ import math
 from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import promote
+from .registry import public
 
 
 class Matmul(Op):
@@ -67,6 +68,7 @@ _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
             "uint8": "unsigned char", "bool": "bool"}
 
 
+@public(method=True)
 def matmul(input, other):
     if input.dim() == 0 or other.dim() == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
@@ -149,6 +151,7 @@ def _pad_zip(a, b):
     return zip((1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b)
 
 
+@public(method=True)
 def mm(input, mat2):
     if input.dim() != 2 or mat2.dim() != 2:
         raise RuntimeError("self must be a matrix" if input.dim() != 2 else
@@ -156,6 +159,7 @@ def mm(input, mat2):
     return matmul(input, mat2)
 
 
+@public(method=True)
 def bmm(input, mat2):
     if input.dim() != 3 or mat2.dim() != 3:
         raise RuntimeError("batch1 must be a 3D tensor" if input.dim() != 3 else
@@ -167,6 +171,7 @@ def bmm(input, mat2):
     return matmul(input, mat2)
 
 
+@public(method=True)
 def dot(input, tensor):
     other = tensor  # torch's keyword is `tensor`
     if input.dim() != 1 or other.dim() != 1:

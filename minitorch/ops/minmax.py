@@ -12,6 +12,7 @@ from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .comparison import maximum, minimum
 from .reduce import _axes, _broadcast_back, _expand_back
+from .registry import public
 from .shape import normalize_dims
 
 _MaxResult, _MinResult = return_types.max, return_types.min
@@ -113,11 +114,13 @@ def _max_min(input, dim, keepdim, largest, name):
     return AmaxAmin.apply(input, _axes(input, None), False, largest)
 
 
+@public(method=True)
 def max(input, dim=None, keepdim=False):
     """max(x) -> the largest value; max(x, dim) -> (values, indices); max(a, b) elementwise."""
     return _max_min(input, dim, keepdim, True, "max")
 
 
+@public(method=True)
 def min(input, dim=None, keepdim=False):
     return _max_min(input, dim, keepdim, False, "min")
 
@@ -128,11 +131,13 @@ def _check_dims(dim, name):
                         f"not {type(dim).__name__}")
 
 
+@public(method=True)
 def amax(input, dim=(), keepdim=False):
     _check_dims(dim, "amax")
     return AmaxAmin.apply(input, _nonempty_axes(input, dim, "amax"), keepdim, True)
 
 
+@public(method=True)
 def amin(input, dim=(), keepdim=False):
     _check_dims(dim, "amin")
     return AmaxAmin.apply(input, _nonempty_axes(input, dim, "amin"), keepdim, False)
@@ -154,10 +159,12 @@ def _nonempty_axes(input, dim, fn):
     return axes
 
 
+@public(method=True)
 def argmax(input, dim=None, keepdim=False):
     return _arg(input, dim, keepdim, "argmax")
 
 
+@public(method=True)
 def argmin(input, dim=None, keepdim=False):
     return _arg(input, dim, keepdim, "argmin")
 

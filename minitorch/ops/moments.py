@@ -6,6 +6,7 @@ and the gradients are exactly those ops'.
 from __future__ import annotations
 
 from .reduce import mean, std, var
+from .registry import public
 
 
 def _check_float(input, name):
@@ -13,6 +14,7 @@ def _check_float(input, name):
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
+@public
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over dim (None: all elements); correction=1 (unbiased) by default.
 
@@ -25,6 +27,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
             mean(input, dim, keepdim))
 
 
+@public
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over dim; see var_mean."""
     _check_float(input, "std_mean")

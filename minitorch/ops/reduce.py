@@ -11,6 +11,7 @@ from .. import backend, dtypes
 from .. import tensor as tensor_module
 from ..autograd.function import Op
 from .promotion import cast
+from .registry import public
 from .shape import normalize_dims
 
 
@@ -319,6 +320,7 @@ def _maybe_cast(input, dtype):
     return cast(input, dtype) if dtype is not None else input
 
 
+@public  # Tensor.sum is in tensor_methods.py: it takes dtype positionally too
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     input = _maybe_cast(input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
@@ -326,6 +328,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return Sum.apply(input, _axes(input, dim), keepdim)
 
 
+@public(method=True)
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     input = _maybe_cast(input, dtype)
     if not input.dtype.is_floating_point:
@@ -336,6 +339,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return Mean.apply(input, _axes(input, dim), keepdim)
 
 
+@public(method=True)
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     input = _maybe_cast(input, dtype)
     if dtype is None and not input.dtype.is_floating_point:
@@ -350,6 +354,7 @@ def _correction(unbiased, correction):
     return 1 if unbiased is None or unbiased else 0
 
 
+@public(method=True)
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
         dim, unbiased = None, dim
@@ -357,6 +362,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
                      dim is None or input.dim() == 0)
 
 
+@public(method=True)
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         dim, unbiased = None, dim
@@ -368,6 +374,7 @@ def _float(input):
     return input if input.dtype.is_floating_point else cast(input, dtypes.get_default_dtype())
 
 
+@public(method=True)
 def cumsum(input, dim, *, dtype=None):
     input = cast(input, dtype) if dtype is not None else input
     if not input.dtype.is_floating_point and dtype is None:
@@ -375,6 +382,7 @@ def cumsum(input, dim, *, dtype=None):
     return Cumsum.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
 
 
+@public(method=True)
 def norm(input, p="fro", dim=None, keepdim=False):
     if p == "fro" or p is None:
         p = 2
@@ -383,14 +391,17 @@ def norm(input, p="fro", dim=None, keepdim=False):
     return Norm.apply(_float(input), float(p), _axes(input, dim), keepdim)
 
 
+@public(method=True)
 def all(input, dim=None, keepdim=False):
     return ReduceLogic.apply(input, "all", None if dim is None else _axes(input, dim), keepdim)
 
 
+@public(method=True)
 def any(input, dim=None, keepdim=False):
     return ReduceLogic.apply(input, "any", None if dim is None else _axes(input, dim), keepdim)
 
 
+@public(method=True)
 def count_nonzero(input, dim=None):
     return ReduceLogic.apply(input, "count_nonzero",
                              None if dim is None else _axes(input, dim), False)

@@ -52,7 +52,10 @@ def _add(table, name, fn):
 
 
 def _place(owner, name, value):
-    if (owner, name) not in _placed and hasattr(owner, name):
+    # A package's submodule of the same name (ops.matmul, the module) gives way to the
+    # function, as `from .matmul import matmul` made it do; anything else is a clash.
+    if (owner, name) not in _placed and hasattr(owner, name) and not (
+            inspect.ismodule(getattr(owner, name))):
         CLASHES.append(f"{owner.__name__}.{name}")  # the explicit definition stays
         return
     _placed.add((owner, name))

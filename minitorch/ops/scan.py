@@ -9,6 +9,7 @@ from __future__ import annotations
 from .. import backend, dtypes, return_types
 from ..autograd.function import Op
 from .promotion import cast
+from .registry import public
 from .shape import normalize_dim
 from .sorting import scatter_along_axis, scatter_along_axis_graph
 
@@ -190,6 +191,7 @@ def _scan(op, input, dim, *args):
     return op.apply(input, axis, *args)
 
 
+@public(method=True)
 def cumprod(input, dim, *, dtype=None):
     """out_i = x_0 * x_1 * ... * x_i along `dim`; integers and bools give int64 (as torch)."""
     if dtype is not None:
@@ -199,15 +201,18 @@ def cumprod(input, dim, *, dtype=None):
     return _scan(Cumprod, input, dim)
 
 
+@public(method=True)
 def cummax(input, dim):
     """(values, indices) of the running maximum along `dim`; the dtype is kept."""
     return return_types.cummax(*_scan(CumMaxMin, input, dim, True))
 
 
+@public(method=True)
 def cummin(input, dim):
     return return_types.cummin(*_scan(CumMaxMin, input, dim, False))
 
 
+@public(method=True)
 def logcumsumexp(input, dim):
     """out_i = log(sum_{j<=i} exp(x_j)) along `dim`, computed without overflow."""
     dtypes.require_kernel("logcumsumexp_out_cpu", input, lambda d: d.is_floating_point)

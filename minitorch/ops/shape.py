@@ -11,6 +11,7 @@ from .. import backend
 from ..autograd.function import Op
 from ..autograd.views import ViewOp, mark_multi_output, mark_view
 from .promotion import promote
+from .registry import public
 
 
 def normalize_dim(dim, ndim):
@@ -136,15 +137,18 @@ class Reshape(ViewOp):
         return (grad.reshape(ctx.shape),)
 
 
+@public(method=True)
 def reshape(input, *shape):
     shape = infer_shape(_sizes(shape), input.numel())
     return input if shape == input.shape else Reshape.apply(input, shape, False)
 
 
+# no @public: torch has Tensor.view (tensor_methods.py, with its dtype check) but no torch.view
 def view(input, *shape):
     return Reshape.apply(input, infer_shape(_sizes(shape), input.numel()), True)
 
 
+@public(method=True)
 def flatten(input, start_dim=0, end_dim=-1):
     if input.dim() == 0:
         return reshape(input, 1)
@@ -158,6 +162,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:s] + (merged,) + shape[e + 1:])
 
 
+@public(method=True)
 def unflatten(input, dim, sizes):
     d = normalize_dim(dim, input.dim())
     shape, sizes = input.shape, tuple(sizes)
@@ -173,6 +178,7 @@ def unflatten(input, dim, sizes):
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
+@public(method=True)
 def squeeze(input, dim=None):
     shape = input.shape
     if dim is None:
@@ -183,6 +189,7 @@ def squeeze(input, dim=None):
     return Reshape.apply(input, new, False) if new != shape else input.view(shape)
 
 
+@public(method=True)
 def unsqueeze(input, dim):
     d = normalize_dim(dim, input.dim() + 1)
     shape = input.shape
@@ -206,6 +213,7 @@ class Permute(ViewOp):
         return (grad.permute(ctx.inverse),)
 
 
+@public(method=True)
 def permute(input, *dims):
     dims = _sizes(dims)
     if len(dims) != input.dim():
@@ -219,6 +227,7 @@ def permute(input, *dims):
     return Permute.apply(input, axes)
 
 
+@public(method=True)
 def transpose(input, dim0, dim1):
     n = input.dim()
     if n == 0:
@@ -229,11 +238,13 @@ def transpose(input, dim0, dim1):
     return Permute.apply(input, tuple(axes))
 
 
+@public(method=True)
 def swapaxes(input, axis0, axis1):
     """transpose under NumPy's name, with torch's argument names for it."""
     return transpose(input, axis0, axis1)
 
 
+@public(method=True)
 def t(input):
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
@@ -257,6 +268,7 @@ class Expand(ViewOp):
         return (grad,)
 
 
+# no @public: torch has Tensor.expand (tensor_methods.py) but no torch.expand
 def expand(input, *sizes):
     sizes = _sizes(sizes)
     shape = input.shape
@@ -283,6 +295,7 @@ def expand(input, *sizes):
     return input if target == shape else Expand.apply(input, target)
 
 
+@public
 def broadcast_to(input, size):
     return expand(input, size)
 
@@ -315,6 +328,7 @@ class Repeat(Op):
         return (grad.reshape(split).sum(dim=tuple(range(0, len(split), 2))),)
 
 
+@public(method=True)
 def repeat(input, *sizes):
     reps = _sizes(sizes)
     if len(reps) < input.dim():
@@ -346,10 +360,12 @@ class Contiguous(Op):
         return (grad,)
 
 
+# no @public: torch has Tensor.contiguous (tensor_methods.py) but no torch.contiguous
 def contiguous(input):
     return input if input._data.flags.c_contiguous else Contiguous.apply(input, False)
 
 
+@public  # Tensor.clone is tensor_methods.py's: it takes memory_format=
 def clone(input):
     return Contiguous.apply(input, True)
 
@@ -393,6 +409,7 @@ class Cat(Op):
         return tuple(out)
 
 
+@public(aliases=("concat", "concatenate"))
 def cat(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
@@ -419,9 +436,6 @@ def cat(tensors, dim=0):
     return Cat.apply(axis, ref.dim(), *tensors)
 
 
-concat = concatenate = cat
-
-
 class Stack(Op):
     """out = the inputs stacked along a new axis;  each input gets its slice of the gradient.
 
@@ -444,6 +458,7 @@ class Stack(Op):
         return (None,) + tuple(grad[lead + (i,)] for i in range(ctx.count))
 
 
+@public
 def stack(tensors, dim=0):
     tensors = list(tensors)
     if not tensors:
@@ -573,6 +588,7 @@ def _split_views(input, op, axis, bounds):
     return outs
 
 
+@public  # Tensor.split is tensor_methods.py's: torch names its size split_size
 def split(input, split_size_or_sections, dim=0):
     if input.dim() == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
@@ -598,6 +614,7 @@ def split(input, split_size_or_sections, dim=0):
     return _split_views(input, op, axis, tuple(bounds))
 
 
+@public(method=True)
 def chunk(input, chunks, dim=0):
     if input.dim() == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
@@ -609,6 +626,7 @@ def chunk(input, chunks, dim=0):
     return split(input, -(-n // chunks), dim)
 
 
+@public(method=True)
 def unbind(input, dim=0):
     axis = normalize_dim(dim, input.dim())
     return _split_views(input, Unbind, axis, tuple(range(input.shape[axis] + 1)))
@@ -631,6 +649,7 @@ class Flip(Op):
         return (grad.flip(ctx.axes),)
 
 
+@public(method=True)
 def flip(input, dims):
     axes = normalize_dims(dims, input.dim())
     if input.dim() == 0:  # torch accepts dim 0/-1 of a scalar; NumPy has no axis 0 there

@@ -5,6 +5,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from .promotion import cast
 from .reduce import _axes, _broadcast_back, _expand_back, _float
+from .registry import public
 from .shape import normalize_dims
 
 
@@ -93,6 +94,7 @@ class LogSoftmax(Op):
         return (grad - x.softmax(ctx.axis) * grad.sum(ctx.axis, keepdim=True),)
 
 
+@public(method=True)
 def logsumexp(input, dim, keepdim=False):
     return LogSumExp.apply(_float(input), _axes(input, dim), keepdim)
 
@@ -103,12 +105,14 @@ def _check_floating(kernel, input, dtype):
         dtypes.require_kernel(kernel, input, lambda d: d.is_floating_point)
 
 
+@public(method=True)
 def softmax(input, dim, dtype=None):
     _check_floating("softmax_lastdim_kernel_impl", input, dtype)
     input = cast(input, dtype) if dtype is not None else _float(input)
     return Softmax.apply(input, normalize_dims(dim, input.dim())[0] if input.dim() else None)
 
 
+@public(method=True)
 def log_softmax(input, dim, dtype=None):
     _check_floating("log_softmax_lastdim_kernel_impl", input, dtype)
     input = cast(input, dtype) if dtype is not None else _float(input)

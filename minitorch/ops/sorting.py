@@ -16,6 +16,7 @@ from __future__ import annotations
 from .. import backend, dtypes, return_types
 from ..autograd.function import Op
 from .indexing import scatter_add_into
+from .registry import public
 from .shape import normalize_dim
 
 
@@ -151,6 +152,7 @@ def _axis(input, dim):
     return axis if input.dim() else 0
 
 
+@public(method=True)
 def sort(input, dim=-1, descending=False, stable=False):
     """Sorted values along `dim` and where they came from; stable (ties keep their order)
     and NaN last (first when descending), as torch's CPU sort.
@@ -162,6 +164,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     return return_types.sort(values, indices)
 
 
+@public(method=True)
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort `input` along `dim` (sort(...).indices, without a graph)."""
     from ..tensor import Tensor
@@ -172,11 +175,13 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return Tensor._wrap(order.astype(xp.int64, copy=False).reshape(input.shape))
 
 
+@public(method=True)
 def msort(input):
     """sort(input, dim=0).values."""
     return sort(input, 0).values
 
 
+@public(method=True)
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The k largest (or smallest) values along `dim`, with their indices. They always come
     sorted; torch's sorted=False leaves them in an unspecified order."""
@@ -190,6 +195,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(values, indices)
 
 
+@public(method=True)
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The k-th smallest value along `dim` (k counts from 1) and its index."""
     dtypes.require_kernel("kthvalue_cpu", input, lambda d: d != dtypes.bool)
@@ -203,6 +209,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return return_types.kthvalue(values, indices)
 
 
+@public(method=True)
 def median(input, dim=None, keepdim=False):
     """median(x): the lower of the two middle values (not their mean), NaN if x has one.
     median(x, dim): (values, indices) along `dim`."""

@@ -14,6 +14,7 @@ import operator
 from .. import backend, dtypes
 from ..autograd.views import ViewOp
 from .indexing import GetItem, moved_grad_graph
+from .registry import public
 from .shape import Permute, Slice, normalize_dim
 
 
@@ -29,6 +30,7 @@ def int_arg(value, fn, name):
 
 
 # ---- narrow: a slice of length `length` ------------------------------------------------------
+@public(method=True)
 def narrow(input, dim, start, length):
     """out = input sliced to [start, start + length) along dim (a view; SliceBackward0)."""
     if hasattr(start, "_data"):  # torch also takes start as a 0-d integer tensor
@@ -58,6 +60,7 @@ class Select(GetItem):
     """out = input[:, ..., index] along one dim: x[index tuple] with torch's node name."""
 
 
+@public(method=True)
 def select(input, dim, index):
     dim, index = int_arg(dim, "select", "dim"), int_arg(index, "select", "index")
     if input.dim() == 0:
@@ -72,6 +75,7 @@ def select(input, dim, index):
 
 
 # ---- movedim: a permutation -------------------------------------------------------------------
+@public(method=True, aliases=("moveaxis",))
 def movedim(input, source, destination):
     """out = input with dims `source` moved to positions `destination`, the others kept
     in their order (a Permute view)."""
@@ -100,9 +104,6 @@ def movedim(input, source, destination):
     rest = iter(a for a in range(n) if a not in src_axes)
     order = tuple(a if a is not None else next(rest) for a in order[:n])
     return Permute.apply(input, order)
-
-
-moveaxis = movedim
 
 
 # ---- diagonal: a strided view with the diagonal as the last dim -------------------------------
@@ -143,6 +144,7 @@ class Diagonal(ViewOp):
         return (moved_grad_graph(grad, ctx.shape, lambda a: diagonal_view(a, *ctx.args)),)
 
 
+@public(method=True)
 def diagonal(input, offset=0, dim1=0, dim2=1):
     offset = int_arg(offset, "diagonal", "offset")
     d1, d2 = int_arg(dim1, "diagonal", "dim1"), int_arg(dim2, "diagonal", "dim2")
@@ -193,6 +195,7 @@ class Unfold(ViewOp):
         return (moved_grad_graph(grad, ctx.shape, lambda a: unfold_view(a, *ctx.args)),)
 
 
+# no @public: torch has Tensor.unfold (tensor_methods.py) but no torch.unfold
 def unfold(input, dimension, size, step):
     """Tensor.unfold (torch has no torch.unfold function)."""
     dimension = int_arg(dimension, "unfold", "dimension")
