@@ -23,7 +23,6 @@ from .dtypes import (  # noqa: F401
     bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
     int8, int16, int32, int64, long, set_default_dtype, short, uint8,
 )
-from .ops import add  # noqa: F401  (by hand, as in ops/__init__.py)
 from .type_info import can_cast, finfo, iinfo, promote_types, result_type  # noqa: F401
 from . import return_types  # noqa: F401
 from .serialization import load, save  # noqa: F401

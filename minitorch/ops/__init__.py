@@ -2,9 +2,8 @@
 
 This package re-exports the tensor-level functions (`ops.add`, `ops.matmul`, ...); they are
 `minitorch.add`, ... and the Tensor methods of the same name. Functions declared with
-`@public` (ops/registry.py; unary.py, trig.py, special.py, rounding.py, arithmetic.py,
-comparison.py, reduce.py, minmax.py, softmax.py, matmul.py, scan.py, sorting.py, lookup.py,
-moments.py so far) arrive by the last line, not a list here.
+`@public` (ops/registry.py) arrive by the last line, not a list here; the few imported by
+name below are internal or Tensor-only in torch (view, expand, contiguous, unfold).
 
   promotion.py   torch's type promotion; cast, to_device
   arithmetic.py  add sub mul div remainder pow lerp
@@ -28,18 +27,19 @@ moments.py so far) arrive by the last line, not a list here.
   moments.py     var_mean std_mean
   shape.py, indexing.py, matmul.py, and the nn ops: nn_ops.py conv.py pool.py loss.py ...
 """
-# ruff: noqa: I001  (the names are grouped compactly by submodule, not one per line)
-from . import arithmetic, comparison, fill, indexing, minmax, promotion, reduce, shape, unary  # noqa: F401
-from . import rounding, special, trig  # noqa: F401  (their functions: @public, below)
-from . import registry, view_ops  # noqa: F401
-from .arithmetic import add  # noqa: F401  (by hand: see the comment at arithmetic.add)
+# ruff: noqa: I001  (the names are grouped compactly, not one per line)
+# the op modules; importing them runs their @public declarations
+from . import arithmetic, comparison, diag, einsum, fill, indexing, joining, layout  # noqa: F401
+from . import linalg, lookup, matmul, minmax, moments, promotion, reduce, rounding  # noqa: F401
+from . import scan, shape, softmax, sorting, special, trig, unary, view_ops  # noqa: F401
+from . import registry
+# by name: used across minitorch, but no public function in torch (internal, or a Tensor
+# method only: view, expand, contiguous, unfold, index_fill_)
 from .fill import copy_from, full_like_of  # noqa: F401
 from .indexing import getitem, index_fill, index_put  # noqa: F401
 from .promotion import cast, to_device  # noqa: F401
-from .shape import contiguous, expand, view  # noqa: F401  (Tensor methods only, in torch)
-from .view_ops import unfold  # noqa: F401  (Tensor.unfold only, in torch)
-from . import joining, layout, linalg  # noqa: F401  (their functions: @public)
-from . import diag, einsum, lookup, matmul, moments, scan, softmax, sorting  # noqa: F401  (@public)
+from .shape import contiguous, expand, view  # noqa: F401
+from .view_ops import unfold  # noqa: F401
 
 # every function declared with @public in the modules above (ops/registry.py)
 registry.export_functions(__name__)

@@ -260,8 +260,7 @@ def _alpha(alpha, b, dt):
     return alpha, b
 
 
-# not @public: add is listed by hand (Tensor.add takes alpha positionally, and
-# tests/test_op_recipe.py uses it as the example of an explicit name)
+@public  # Tensor.add stays in tensor_methods.py: torch's method takes alpha positionally
 def add(input, other, *, alpha=1):
     (a, b), dt = promote(input, other)
     alpha, b = _alpha(alpha, b, dt)

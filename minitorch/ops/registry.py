@@ -4,10 +4,11 @@
     def exp(input):                  # minitorch.exp, minitorch.ops.exp,
         return Exp.apply(input)      # Tensor.exp and Tensor.exp_
 
-So adding an op touches its op module and its test spec (docs/adding_an_op.md), not the
-lists of names in ops/__init__.py, minitorch/__init__.py and tensor_methods.py, which the
-older ops are still written into. Those explicit entries win over a declaration of the same
-name, and the clash goes to CLASHES, which tests/test_op_recipe.py keeps empty.
+So adding an op touches its op module and its test spec (docs/adding_an_op.md), not lists
+of names elsewhere. What stays explicit (a Tensor method in tensor_methods.py whose
+signature differs from its function's, an internal name imported by hand) wins over a
+declaration of the same name, and the clash goes to CLASHES, which tests/test_op_recipe.py
+keeps empty.
 """
 from __future__ import annotations
 
