@@ -134,7 +134,6 @@ class TensorMethods(TensorOperators):
     # dtype may be positional here, keyword-only in the function
     def sum(self, dim=None, keepdim=False, dtype=None):
         return ops.sum(self, dim, keepdim, dtype=dtype)
-    # matmul and softmax are listed by hand (ops/__init__.py: they share their module's name)
 
     # ---- shape --------------------------------------------------------------------------
     # reshape, squeeze, transpose, permute, narrow, gather, masked_fill, ... (and scatter_add_,
@@ -196,8 +195,9 @@ class TensorMethods(TensorOperators):
     def sub_(self, other, alpha=1):
         other = _castable(self, ops.arithmetic.check_sub_operands(self, other))
         return _inplace(self, ops.sub, other, alpha=alpha)
-    # not @public(inplace=True): _inplace looks for Tensors that need grad among positional
-    # arguments only, so these pass theirs positionally (x.clamp_(min=t) records t's grad)
+    # Still written out (they could be @public(inplace=True) now that _inplace also reads
+    # keyword tensors; declaring them would add multiply_, divide_, true_divide_, which
+    # torch has but which need their specs first)
     def mul_(self, other): return _inplace(self, ops.mul, other)
     def div_(self, other, rounding_mode=None): return _inplace(self, ops.div, other, rounding_mode)
     def pow_(self, exponent): return _inplace(self, ops.pow, exponent)
