@@ -653,3 +653,20 @@ def test_ops_without_derivative_raise_under_create_graph_too(op, message):
         x = L.tensor([1.5, -2.0], dtype=L.float64, requires_grad=True)
         with pytest.raises(RuntimeError, match=message):
             L.autograd.grad(op(L, x).sum(), x, create_graph=True)
+
+
+def test_relu_gradients_match_torch_at_nan_and_stay_differentiable():
+    """ReLU's gradient passes at NaN (torch's threshold_backward: zero only where
+    out <= 0), and the first gradient of a ReLU-only chain requires grad (its node,
+    ThresholdBackwardBackward0, has a zero derivative with respect to the output)."""
+    results = []
+    for lib in (torch, minitorch):
+        x = lib.tensor([float("nan"), -1.0, 0.0, 2.0], dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.relu(x).sum(), x, create_graph=True)
+        (gg,) = lib.autograd.grad((g * g).sum(), x, create_graph=True)
+        results.append((g.detach().numpy(), g.requires_grad, g.grad_fn.name(),
+                        gg.detach().numpy(), gg.requires_grad))
+    (tg, treq, tname, tgg, tgreq), (mg, mreq, mname, mgg, mgreq) = results
+    np.testing.assert_array_equal(mg, tg)
+    np.testing.assert_array_equal(mgg, tgg)
+    assert (mreq, mname, mgreq) == (treq, tname, tgreq)

@@ -203,13 +203,40 @@ class Sigmoid(Unary):
     backward_graph = staticmethod(lambda ctx, g: g * result(ctx) * (1 - result(ctx)))
 
 
+def _passes(out):
+    """Where ReLU's gradient passes: not out <= 0 (torch's threshold_backward), so 0 at 0
+    and the full gradient where x is NaN (`out > 0` would block NaN)."""
+    return ~(out <= 0)
+
+
 class Relu(Unary):
-    """out = max(x, 0);  d/dx = 1 where out > 0, else 0 (also at 0)."""
-    # NOTE: relu'(0) = 0, as in torch; out > 0 exactly where x > 0, so the output suffices.
+    """out = max(x, 0);  d/dx = 1 where out > 0, else 0 (also at 0; 1 at NaN, as torch)."""
+    # NOTE: out > 0 exactly where x > 0, so the output suffices.
     saves = "out"
     fn = staticmethod(lambda xp, x: xp.maximum(x, 0))
-    grad_fn = staticmethod(lambda xp, out, g: g * (out > 0))
-    backward_graph = staticmethod(lambda ctx, g: g * (result(ctx) > 0))
+    grad_fn = staticmethod(lambda xp, out, g: g * _passes(out))
+    backward_graph = staticmethod(lambda ctx, g: ThresholdBackward.apply(g, result(ctx)))
+
+
+class ThresholdBackward(Op):
+    """ReLU's backward as an op of its own, for create_graph=True (torch records it as
+    `ThresholdBackwardBackward0`): grad * mask(out);  d/dgrad = mask,  d/dout = 0 (a step
+    function). Recording the zero derivative with respect to out keeps torch's rule that
+    the gradient requires grad whenever the output does."""
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.mask = _passes(out)
+        return grad * ctx.mask
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = backend.array_module(g)
+        return g * ctx.mask, xp.zeros(ctx.mask.shape, dtype=g.dtype)
+
+    @staticmethod
+    def backward_graph(ctx, g, grad, out):
+        return ThresholdBackward.apply(g, out), out.new_zeros(out.shape)
 
 
 # ---- the public functions (minitorch.exp, Tensor.exp, Tensor.exp_ via @public) --------------
