@@ -108,8 +108,10 @@ class Elu(Op):
             # out < 0 strictly: at out = 0 torch's second derivative is 0
             slope = (out.where(out < 0, 0.0) + alpha * scale) * input_scale
             return ((grad * scale).where(out > 0, grad * slope),)
-        # clamp: exp of the x > 0 branch, unused, must not overflow (0 * inf = NaN)
-        slope = (x.clamp(max=0) * input_scale).exp() * (alpha * scale * input_scale)
+        # x where x < 0, else 0: exp of the x > 0 branch, unused, must not overflow (0 * inf =
+        # NaN), and strictly below 0, as torch's elu_double_backward: at x = 0 the second
+        # derivative is 0 (clamp(max=0) would pass the gradient at its bound)
+        slope = (x.where(x < 0, 0.0) * input_scale).exp() * (alpha * scale * input_scale)
         return ((grad * scale).where(x > 0, grad * slope),)
 
 

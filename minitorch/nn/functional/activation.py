@@ -256,10 +256,10 @@ def hardshrink(input, lambd=0.5):
 
 
 def threshold(input, threshold, value, inplace=False):
-    """y = x if x > threshold else value."""
+    """y = value if x <= threshold else x (torch's test: a NaN x stays NaN, gradient 1)."""
     require_tensor("threshold", input)
     return _maybe_inplace(input, inplace,
-                          lambda t: ops.where(t > threshold, t, value))
+                          lambda t: ops.where(t <= threshold, value, t))
 
 
 def prelu(input, weight):
