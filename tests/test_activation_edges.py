@@ -85,3 +85,15 @@ def test_activation_at_nan_inf_and_boundaries_matches_torch(name):
         rtol = 1e-7 if name == "hardsigmoid" else 1e-12
         np.testing.assert_allclose(g, e, rtol=rtol, atol=1e-15, equal_nan=True,
                                    err_msg=f"{name}: {what} at {EDGES}")
+
+
+def test_clamp_gives_zero_gradient_where_an_infinite_upstream_gradient_is_clamped():
+    grads = []
+    for lib in (torch, minitorch):
+        x = lib.tensor([-2.0, 0.5, 2.0, NAN], dtype=lib.float64, requires_grad=True)
+        lo = lib.tensor(-1.0, dtype=lib.float64, requires_grad=True)
+        hi = lib.tensor(1.0, dtype=lib.float64)
+        x.clamp(lo, hi).backward(lib.tensor([INF, 1.0, NAN, -INF], dtype=lib.float64))
+        grads.append((x.grad.numpy(), lo.grad.numpy()))
+    np.testing.assert_array_equal(grads[1][0], grads[0][0])
+    np.testing.assert_array_equal(grads[1][1], grads[0][1])

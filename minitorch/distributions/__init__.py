@@ -15,12 +15,14 @@ from .kl import kl_divergence, register_kl
 from .multivariate_normal import MultivariateNormal
 from .continuous import Exponential, Laplace, Normal, Uniform
 from .transformed_distribution import LogNormal, TransformedDistribution
+from .transformed_families import Gumbel, HalfNormal, Pareto, Weibull
 from . import transforms  # noqa: F401
-from .transforms import (AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform,
-                         TanhTransform, Transform)
+from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTransform,
+                         PowerTransform, SigmoidTransform, TanhTransform, Transform)
 
-__all__ = ["AffineTransform", "Bernoulli", "Beta", "Categorical", "ComposeTransform",
-           "Dirichlet", "Distribution", "ExpTransform", "Exponential", "Gamma", "Independent",
-           "Laplace", "LogNormal", "MultivariateNormal", "Normal", "OneHotCategorical",
+__all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Categorical",
+           "ComposeTransform", "Dirichlet", "Distribution", "ExpTransform", "Exponential",
+           "Gamma", "Gumbel", "HalfNormal", "Independent", "Laplace", "LogNormal",
+           "MultivariateNormal", "Normal", "OneHotCategorical", "Pareto", "PowerTransform",
            "SigmoidTransform", "TanhTransform", "Transform", "TransformedDistribution",
-           "Uniform", "kl_divergence", "register_kl"]
+           "Uniform", "Weibull", "kl_divergence", "register_kl"]

@@ -124,6 +124,11 @@ class Laplace(Distribution):
         return 0.5 - 0.5 * (value - self.loc).sign() * (
             -(value - self.loc).abs() / self.scale).expm1()
 
+    def icdf(self, value):
+        """x = loc - scale * sign(p - 1/2) * log(1 - 2 |p - 1/2|)."""
+        term = value - 0.5
+        return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
+
     def entropy(self):
         return 1 + (2 * self.scale).log()
 
@@ -184,6 +189,10 @@ class Uniform(Distribution):
             self._validate_sample(value)
         return ((value - self.low) / (self.high - self.low)).clamp(min=0, max=1)
 
+    def icdf(self, value):
+        """x = low + p (high - low); no clamp, so p outside [0, 1] extrapolates (as torch)."""
+        return value * (self.high - self.low) + self.low
+
     def entropy(self):
         return (self.high - self.low).log()
 
@@ -234,6 +243,10 @@ class Exponential(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         return 1 - (-self.rate * value).exp()
+
+    def icdf(self, value):
+        """x = -log(1 - p) / rate (log1p keeps small p accurate)."""
+        return -(-value).log1p() / self.rate
 
     def entropy(self):
         return 1.0 - self.rate.log()

@@ -142,6 +142,14 @@ class Distribution:
     def log_prob(self, value):
         raise NotImplementedError
 
+    def cdf(self, value):
+        """P(X <= value); each distribution that has a closed form overrides this."""
+        raise NotImplementedError
+
+    def icdf(self, value):
+        """The inverse of `cdf`: the x with P(X <= x) = value."""
+        raise NotImplementedError
+
     def entropy(self):
         raise NotImplementedError
 
@@ -166,6 +174,15 @@ class Distribution:
 
     def enumerate_support(self, expand=True):
         raise NotImplementedError
+
+    def _get_checked_instance(self, cls, _instance=None):
+        """The blank instance `expand` fills in; a subclass with its own __init__ must
+        write its own expand, since `cls.expand` cannot know its parameters."""
+        if _instance is None and type(self).__init__ != cls.__init__:
+            raise NotImplementedError(
+                f"Subclass {type(self).__name__} of {cls.__name__} that defines a custom "
+                "__init__ method must also define a custom .expand() method.")
+        return self.__new__(type(self)) if _instance is None else _instance
 
     def _extended_shape(self, sample_shape=Size()):
         return Size(tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))

@@ -1,7 +1,9 @@
 """TransformedDistribution: Y = f(X) for a base distribution X and bijective transforms f,
-and LogNormal = exp(Normal), built that way as in torch.
+and LogNormal, the first distribution torch builds that way (Gumbel, HalfNormal, Pareto and
+Weibull, built the same way, are in transformed_families.py).
 
     log p_Y(y) = log p_X(f^-1(y)) - log|det J_f(f^-1(y))|
+    F_Y(y) = F_X(f^-1(y)) for increasing f,  1 - F_X(f^-1(y)) for decreasing f
 """
 from __future__ import annotations
 
@@ -12,7 +14,11 @@ from . import constraints
 from .continuous import Normal
 from .distribution import Distribution, sum_rightmost
 from .independent import Independent
-from .transforms import ComposeTransform, ExpTransform, Transform
+from .transforms import (
+    ComposeTransform,
+    ExpTransform,
+    Transform,
+)
 
 
 class TransformedDistribution(Distribution):
@@ -109,6 +115,31 @@ class TransformedDistribution(Distribution):
             y = x
         return log_prob + sum_rightmost(self.base_dist.log_prob(y),
                                         event_dim - len(self.base_dist.event_shape))
+
+    def _monotonize_cdf(self, value):
+        """value, or 1 - value where the composed transform decreases (sign -1), written
+        sign (value - 1/2) + 1/2 so one formula serves a tensor of signs."""
+        sign = 1
+        for transform in self.transforms:
+            sign = sign * transform.sign
+        if isinstance(sign, int) and sign == 1:
+            return value
+        return sign * (value - 0.5) + 0.5
+
+    def cdf(self, value):
+        """F_Y(y) = F_X(f^-1(y)), flipped to 1 - F_X for a decreasing f."""
+        for transform in reversed(self.transforms):
+            value = transform.inv(value)
+        if self._validate_args:
+            self.base_dist._validate_sample(value)
+        return self._monotonize_cdf(self.base_dist.cdf(value))
+
+    def icdf(self, value):
+        """F_Y^-1(p) = f(F_X^-1(p)), with p flipped to 1 - p for a decreasing f."""
+        value = self.base_dist.icdf(self._monotonize_cdf(value))
+        for transform in self.transforms:
+            value = transform(value)
+        return value
 
     def __repr__(self):
         return f"{type(self).__name__}()"

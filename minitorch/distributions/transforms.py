@@ -12,7 +12,7 @@ import numbers
 import minitorch
 
 from . import constraints
-from .distribution import sum_rightmost
+from .distribution import broadcast_all, sum_rightmost
 
 
 class Transform:
@@ -282,6 +282,57 @@ class AffineTransform(Transform):
         return minitorch.broadcast_shapes(tuple(shape), *self._param_shapes())
 
 
+class AbsTransform(Transform):
+    """y = |x|: not bijective, so no log|det|; `_inverse` picks the root y (HalfNormal)."""
+
+    domain = constraints.real
+    codomain = constraints.positive
+
+    def __eq__(self, other):
+        return isinstance(other, AbsTransform)
+
+    def _call(self, x):
+        return x.abs()
+
+    def _inverse(self, y):
+        return y
+
+
+class PowerTransform(Transform):
+    """y = x^exponent on x > 0;  log|dy/dx| = log|exponent y / x|; sign = sign(exponent)."""
+
+    domain = constraints.positive
+    codomain = constraints.positive
+    bijective = True
+
+    def __init__(self, exponent):
+        (self.exponent,) = broadcast_all(exponent)
+
+    @property
+    def sign(self):
+        return self.exponent.sign()
+
+    def __eq__(self, other):
+        if not isinstance(other, PowerTransform):
+            return False
+        return bool(self.exponent.eq(other.exponent).all())
+
+    def _call(self, x):
+        return x.pow(self.exponent)
+
+    def _inverse(self, y):
+        return y.pow(1 / self.exponent)
+
+    def log_abs_det_jacobian(self, x, y):
+        return (self.exponent * y / x).abs().log()
+
+    def forward_shape(self, shape):
+        return minitorch.broadcast_shapes(tuple(shape), tuple(self.exponent.shape))
+
+    def inverse_shape(self, shape):
+        return minitorch.broadcast_shapes(tuple(shape), tuple(self.exponent.shape))
+
+
 def _clipped_sigmoid(x):
     finfo = minitorch.finfo(x.dtype)  # 0 < y < 1 strictly, so the inverse stays finite
     return x.sigmoid().clamp(min=finfo.tiny, max=1.0 - finfo.eps)
@@ -332,5 +383,5 @@ class TanhTransform(Transform):
         return 2.0 * (math.log(2.0) - x - minitorch.nn.functional.softplus(-2.0 * x))
 
 
-__all__ = ["AffineTransform", "ComposeTransform", "ExpTransform", "SigmoidTransform",
-           "TanhTransform", "Transform"]
+__all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform",
+           "PowerTransform", "SigmoidTransform", "TanhTransform", "Transform"]

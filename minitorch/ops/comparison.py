@@ -108,26 +108,34 @@ class Clamp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, lo, hi = ctx.saved_tensors
-        inside = True
-        if lo is not None:
-            inside = x >= lo
-        if hi is not None:
-            inside = inside & (x <= hi)
-        need_lo, need_hi = ctx.needs_input_grad[1:3]
-        grad_lo = grad_hi = None
-        if need_lo:
-            lo_wins = (x < lo) & (lo < hi) if hi is not None else x < lo
-            grad_lo = grad * lo_wins
-        if need_hi:
-            hi_wins = (x > hi) | (hi < lo) if lo is not None else x > hi
-            grad_hi = grad * hi_wins
-        return grad * inside, grad_lo, grad_hi
+        xp = backend.array_module(grad)
+        # selected, not multiplied by the masks: an inf/NaN upstream gradient where an input
+        # lost must give 0 there, as torch's (inf * 0 would be NaN)
+        return tuple(None if m is None else xp.where(m, grad, 0) for m in _clamp_masks(ctx))
 
     @staticmethod
     def backward_graph(ctx, grad, x, lo, hi):
-        masks = Clamp.backward(ctx, grad._data.dtype.type(1))  # where each input wins
-        return tuple(None if m is None else grad * _constant(m) for m in masks)
+        return tuple(None if m is None else grad.where(_constant(m), 0.0)
+                     for m in _clamp_masks(ctx))
+
+
+def _clamp_masks(ctx):
+    """Where each of clamp's inputs (x, min, max) wins, as bool arrays (None for a bound
+    that needs no gradient): x strictly inside or on a bound, min where x < min (and
+    min < max), max where x > max or max < min."""
+    x, lo, hi = ctx.saved_tensors
+    inside = True
+    if lo is not None:
+        inside = x >= lo
+    if hi is not None:
+        inside = inside & (x <= hi)
+    need_lo, need_hi = ctx.needs_input_grad[1:3]
+    lo_wins = hi_wins = None
+    if need_lo:
+        lo_wins = (x < lo) & (lo < hi) if hi is not None else x < lo
+    if need_hi:
+        hi_wins = (x > hi) | (hi < lo) if lo is not None else x > hi
+    return inside, lo_wins, hi_wins
 
 
 # ---- comparisons and logic (no gradient) ---------------------------------------------------------
