@@ -239,13 +239,21 @@ def _kl_normal_laplace(p, q):
 @register_kl(Laplace, Uniform)
 @register_kl(Laplace, Gamma)
 @register_kl(Laplace, Beta)
+@register_kl(Normal, Pareto)
+@register_kl(Laplace, Pareto)
+@register_kl(Gumbel, Beta)
+@register_kl(Gumbel, Exponential)
+@register_kl(Gumbel, Gamma)
+@register_kl(Gumbel, Pareto)
+@register_kl(Gumbel, Uniform)
 def _kl_real_line_infinity(p, q):
-    """KL = inf: p (Normal, Laplace) covers the whole real line, q only part of it."""
+    """KL = inf: p (Normal, Laplace, Gumbel) covers the whole real line, q only part of it."""
     return _infinite_like(p.loc)
 
 
 @register_kl(Exponential, Uniform)
 @register_kl(Exponential, Beta)
+@register_kl(Exponential, Pareto)
 def _kl_exponential_infinity(p, q):
     return _infinite_like(p.rate)
 
@@ -338,6 +346,7 @@ def _kl_beta_gamma(p, q):
 
 @register_kl(Gamma, Beta)
 @register_kl(Gamma, Uniform)
+@register_kl(Gamma, Pareto)
 def _kl_gamma_infinity(p, q):
     return _infinite_like(p.concentration)
 
@@ -346,31 +355,6 @@ def _kl_gamma_infinity(p, q):
 @register_kl(Beta, Pareto)
 def _kl_beta_infinity(p, q):
     return _infinite_like(p.concentration1)
-
-
-@register_kl(Exponential, Pareto)
-def _kl_exponential_pareto_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
-@register_kl(Gamma, Pareto)
-def _kl_gamma_pareto_infinity(p, q):
-    return _infinite_like(p.concentration)
-
-
-@register_kl(Normal, Pareto)
-@register_kl(Laplace, Pareto)
-def _kl_real_line_pareto_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
-@register_kl(Gumbel, Beta)
-@register_kl(Gumbel, Exponential)
-@register_kl(Gumbel, Gamma)
-@register_kl(Gumbel, Pareto)
-@register_kl(Gumbel, Uniform)
-def _kl_gumbel_infinity(p, q):
-    return _infinite_like(p.loc)
 
 
 @register_kl(Pareto, Beta)
