@@ -12,7 +12,6 @@ from __future__ import annotations
 from . import backend, dtypes, ops
 from . import random as mt_random
 from .autograd import grad_mode, views
-from .autograd.function import alias
 from .ops import registry
 from .tensor_operators import TensorOperators
 
@@ -88,9 +87,10 @@ def _track_saved_after_inplace(node, self, result):
     Some ops differentiate from the input out of place but from the output in place, as
     torch's leaky_relu_/elu_ do; `became_inplace` lets them switch.
     """
-    # self's grad_fn is now `node`, so the node watches self through a stand-in sharing
-    # its version counter (holding self would be a reference cycle, see autograd.function.alias)
-    watch = alias(self)
+    # self's grad_fn is now `node`, so the node watches self through a detached alias
+    # sharing its version counter (holding self would be a reference cycle, see
+    # autograd/function.py's _versions_of_saved)
+    watch = self.detach()
     if node.became_inplace(result._data):
         node._saved_versions = ((watch, self._version[0]),)
     elif node._saved_versions:

@@ -262,8 +262,7 @@ def _apply_node_graph(node, grads):
         if node._inputs is _FREED:
             raise RuntimeError(_FREED_MSG)
         node._check_inputs()
-        inputs = node._inputs if node.graph_uses_inputs else ()
-        out = formula(node, *grads, *inputs)
+        out = formula(node, *grads, *node._inputs)  # () for ops that keep no inputs
     return out if isinstance(out, tuple) else (out,)
 
 

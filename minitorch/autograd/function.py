@@ -304,7 +304,13 @@ def _versions_of_saved(saved, inputs, outs, results):
         owner = None
         for nr, out in enumerate(outs):
             if out is a:
-                owner = alias(results[nr])
+                # Not the output itself: the node would then hold the cycle output.grad_fn
+                # -> node -> output, which only Python's cycle collector frees; every step's
+                # saved activations outlived the step until a gc pass and glibc handed out
+                # fresh pages for the next one (ReLU on (50, 16, 28, 28): 400-600 page faults
+                # and 1-2 ms per backward). detach() shares the array and the version counter
+                # (torch's SavedVariable likewise keeps an output's counter, not the output).
+                owner = results[nr].detach()
                 saved_outputs += ((owner, nr),)
                 break
         else:
@@ -315,23 +321,6 @@ def _versions_of_saved(saved, inputs, outs, results):
         if owner is not None:
             found.append((owner, owner._version[0]))
     return tuple(found), saved_outputs
-
-
-def alias(t):
-    """A new Tensor on t's array and version counter, without t's grad_fn.
-
-    A node version-checks an output it saved through such an alias: holding the output
-    itself would make a cycle, output.grad_fn -> node -> output, that only Python's cycle
-    collector frees. Every step's saved activations then outlived the step until a gc pass,
-    and glibc handed out fresh pages for the next step (ReLU on (50, 16, 28, 28): 400-600
-    page faults and 1-2 ms per backward; the heap grew 2.5 MB per call up to its trim
-    threshold). torch's SavedVariable likewise keeps an output's version counter, not the
-    output. Function.apply also wraps forward's results this way, so an in-place change
-    of the result counts against what forward saved.
-    """
-    out = tensor_module.Tensor._wrap(t._data)
-    out._version = t._version
-    return out
 
 
 class Function(_Node):
@@ -367,18 +356,21 @@ class Function(_Node):
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
         # outputs are new Tensors sharing memory with what forward returned, and its version
-        # counter: an in-place change of the output then fails a backward that saved it
-        results = tuple(alias(o) if isinstance(o, Tensor) else o for o in outs)
+        # counter (detach): an in-place change of the output then fails a backward that
+        # saved it
+        results = tuple(o.detach() if isinstance(o, Tensor) else o for o in outs)
         if requires_grad:
             _record(ctx, inputs, outs, results)
             ctx._saved_versions = tuple(
                 (t, t._version[0]) for t in ctx._saved if isinstance(t, Tensor))
+            # the saved outputs: (position in saved, output_nr)
+            saved_outs = [(k, i) for k, t in enumerate(ctx._saved) for i, o in enumerate(outs)
+                          if t is o]
             ctx._saved_results = tuple(  # for the error message: "output i of MyFn"
-                (t, i) for t in ctx._saved for i, o in enumerate(outs) if t is o)
-            # saved outputs: (position in saved, output_nr), see saved_tensors
+                (ctx._saved[k], i) for k, i in saved_outs)
+            # those wired back to this node by saved_tensors (differentiable outputs)
             ctx._saved_outputs = tuple(
-                (k, i) for k, t in enumerate(ctx._saved) for i, o in enumerate(outs)
-                if t is o and results[i].grad_fn is ctx)
+                (k, i) for k, i in saved_outs if results[i].grad_fn is ctx)
         return results if multi else results[0]
 
     _saved_outputs = ()
