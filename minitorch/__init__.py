@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import autograd, backend, cuda, dtypes, nn, ops, optim, utils  # noqa: F401
 from . import random as random  # noqa: F401
 from . import accelerator, backends  # noqa: F401
+from . import special  # noqa: F401
 from . import version as version  # noqa: F401
 from .autograd import (  # noqa: F401
     enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled,

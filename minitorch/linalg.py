@@ -435,6 +435,7 @@ def cross(input, other, *, dim=-1):
     if input.shape[dim] != 3 or other.shape[dim] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{input.shape[dim]} and {other.shape[dim]}")
+    ops.promotion.check_broadcast((input, other))  # torch's words, not NumPy's
     ndim = max(input.dim(), other.dim())
     return Cross.apply(input, other, dim % ndim - ndim)
 

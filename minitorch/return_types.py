@@ -47,3 +47,20 @@ class cummax(_ValuesIndices):
 
 class cummin(_ValuesIndices):
     __slots__ = ()
+
+
+class nanmedian(_ValuesIndices):
+    __slots__ = ()
+
+
+class mode(_ValuesIndices):
+    __slots__ = ()
+
+
+class aminmax(namedtuple("_MinMax", ["min", "max"])):
+    """aminmax's (min, max)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"minitorch.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"

@@ -153,8 +153,36 @@ class Tensor(TensorMethods):
     def element_size(self):
         return self._data.dtype.itemsize
 
+    ndimension = dim
+
+    @property
+    def itemsize(self):
+        return self._data.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        """numel() * itemsize, as torch counts it (an expanded view counts every element)."""
+        return int(self._data.size) * self._data.dtype.itemsize
+
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dim: the array's own strides, so
+        views show theirs (a transpose swaps them, an expanded dim has 0)."""
+        steps = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
+        if self._data.size == 0:  # NumPy gives an empty array zero strides: torch's are
+            steps, step = [], 1   # the contiguous ones (sizes of 0 counted as 1)
+            for n in reversed(self._data.shape):
+                steps.insert(0, step)
+                step *= max(n, 1)
+            steps = tuple(steps)
+        if dim is None:
+            return steps
+        return steps[ops.shape.normalize_dim(dim, self.ndim)]
+
     def is_floating_point(self):
         return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return False  # minitorch has no complex dtypes
 
     def is_contiguous(self):
         return bool(self._data.flags.c_contiguous)

@@ -9,6 +9,8 @@ methods (`add_`, ...) compute the result out of place and then write it back; se
 """
 from __future__ import annotations
 
+import numbers
+
 from . import backend, dtypes, ops
 from . import random as mt_random
 from .autograd import grad_mode, views
@@ -101,6 +103,68 @@ def _track_saved_after_inplace(node, self, result):
         node._saved_results = ((watch, self._output_nr),)
 
 
+def _compare_into(name, other):
+    """The result function of the in-place comparison `name` (eq_, ...), after torch's
+    check that `other` is a Tensor or a number."""
+    from .tensor import Tensor
+
+    # a NumPy bool scalar is a number to torch too (it is not a numbers.Number)
+    is_numpy_bool = type(other).__name__ == "bool" and type(other).__module__ == "numpy"
+    if not isinstance(other, (Tensor, numbers.Number)) and not is_numpy_bool:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({type(other).__name__}), but expected one of:\n"
+                        " * (Tensor other)\n * (Number other)\n")
+    return ops.comparison.compare_into
+
+
+def _restride(self, view_fn):
+    """Make self show its memory as `view_fn(self)` (x.t_(), x.squeeze_(), ...): a new shape
+    and strides, the same values. torch records it like the view op (x.t_() gets
+    TBackward) and bumps the version counter. Views of self replay from their base, so
+    their replay (or self's, if self is a view) learns the change too."""
+    from .tensor import Tensor
+
+    recording = grad_mode._enabled and self.requires_grad
+    if recording:
+        views.check_inplace(self)
+    old_shape = self.shape
+    alias = Tensor._wrap(self._data)  # self as it is now, at its place in the graph
+    alias._requires_grad, alias.grad_fn, alias._output_nr = (
+        self._requires_grad, self.grad_fn, self._output_nr)
+    with grad_mode.set_grad_enabled(recording):
+        out = view_fn(alias)
+    self._data = out._data
+    self._version[0] += 1
+    if recording:
+        self.grad_fn, self._output_nr = out.grad_fn, out._output_nr
+    if self._base is not None:
+        parent_fn = self._view_fn
+        self._view_fn = lambda base: view_fn(parent_fn(base))
+    elif self._views is not None:
+        # each view of self was taken from the old layout: undo the change first (shapes
+        # alone say it for squeeze_/unsqueeze_; a transpose is its own inverse)
+        undo = ((lambda t: ops.shape.view(t, old_shape)) if out.dim() != len(old_shape)
+                else view_fn)
+        for v in list(self._views):
+            v._view_fn = lambda base, replay=v._view_fn: replay(undo(base))
+    return self
+
+
+def _t_in_place(t):
+    if t.dim() > 2:  # t()'s check, with the in-place name
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {t.dim()}D")
+    return ops.t(t)
+
+
+def _set_strides(self, steps):
+    """Give self's array these strides (in elements): for size-1 dims only, where any
+    stride addresses the same memory, so that stride() shows torch's."""
+    if self._data.size > 0:
+        item = self._data.dtype.itemsize
+        self._data = backend.as_strided(self._data, self._data.shape, [s * item for s in steps])
+    return self
+
+
 def _fill_random(self, sample):
     """Write freshly drawn numbers into self (no graph; used by uniform_, normal_)."""
     with grad_mode.no_grad():
@@ -151,6 +215,18 @@ class TensorMethods(TensorOperators):
     def clone(self, *, memory_format=None): return ops.clone(self)
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
     def unfold(self, dimension, size, step): return ops.unfold(self, dimension, size, step)
+    def sum_to_size(self, *size):
+        """Sum self down to `size`, a shape self expands from (the gradient of expand)."""
+        size = ops.shape._sizes(size)
+        lead = self.dim() - len(size)
+        if lead < 0 or any(n not in (1, m) for n, m in zip(size, self.shape[lead:])):
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size "
+                               f"{{{list(self.shape)}}}.")
+        dims = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(size) if n == 1 and self.shape[lead + i] != 1)
+        if not dims:
+            return self
+        return ops.reshape(ops.sum(self, dims, keepdim=True), size)
     # torch's method takes value positionally too: x.scatter(dim, index, value)
     def scatter(self, dim, index, src=None, value=None, reduce=None):
         return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
@@ -187,6 +263,8 @@ class TensorMethods(TensorOperators):
     def hsplit(self, sections): return ops.hsplit(self, sections)
     def vsplit(self, sections): return ops.vsplit(self, sections)
     def dsplit(self, sections): return ops.dsplit(self, sections)
+    # torch.polygamma(n, input) takes n first; the methods take n alone
+    def polygamma(self, n): return ops.polygamma(n, self)
 
     # ---- in-place ----------------------------------------------------------------------
     # torch checks the cast into self before add's alpha rules
@@ -195,11 +273,8 @@ class TensorMethods(TensorOperators):
     def sub_(self, other, alpha=1):
         other = _castable(self, ops.arithmetic.check_sub_operands(self, other))
         return _inplace(self, ops.sub, other, alpha=alpha)
-    # Still written out (they could be @public(inplace=True) now that _inplace also reads
-    # keyword tensors; declaring them would add multiply_, divide_, true_divide_, which
-    # torch has but which need their specs first)
-    def mul_(self, other): return _inplace(self, ops.mul, other)
-    def div_(self, other, rounding_mode=None): return _inplace(self, ops.div, other, rounding_mode)
+    # (mul_/multiply_, div_/divide_/true_divide_ come from @public(inplace=True) in
+    # ops/arithmetic.py)
     def pow_(self, exponent): return _inplace(self, ops.pow, exponent)
     def clamp_(self, min=None, max=None): return _inplace(self, ops.clamp, min, max)
     clip_ = clamp_
@@ -208,10 +283,53 @@ class TensorMethods(TensorOperators):
     def addcdiv_(self, tensor1, tensor2, *, value=1):
         return _inplace(self, ops.addcdiv, tensor1, tensor2, value=value)
     def lerp_(self, end, weight): return _inplace(self, ops.lerp, end, weight)
+    def polygamma_(self, n): return _inplace(self, lambda x: ops.polygamma(n, x))
     def scatter_(self, dim, index, src=None, value=None, reduce=None):
         return _inplace(self, ops.scatter, dim, index, src, value=value, reduce=reduce)
     def index_fill_(self, dim, index, value):
         return _inplace(self, ops.index_fill, dim, index, value)
+    # not @public(inplace=True): the in-place comparisons write 0/1 in self's dtype and,
+    # unlike the bool result of gt(), stay in the graph with a zero gradient (torch's
+    # GtBackward0)
+    def eq_(self, other): return _inplace(self, _compare_into("eq_", other), other, "equal")
+    def ne_(self, other): return _inplace(self, _compare_into("ne_", other), other, "not_equal")
+    def lt_(self, other): return _inplace(self, _compare_into("lt_", other), other, "less")
+    def le_(self, other): return _inplace(self, _compare_into("le_", other), other, "less_equal")
+    def gt_(self, other): return _inplace(self, _compare_into("gt_", other), other, "greater")
+    def ge_(self, other):
+        return _inplace(self, _compare_into("ge_", other), other, "greater_equal")
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
+    # torch's logical_not has no derivative, and its in-place form is not recorded at all:
+    # self keeps its grad_fn (even a leaf that requires grad may be overwritten)
+    def logical_not_(self):
+        with grad_mode.no_grad():
+            return _inplace(self, ops.logical_not)
+
+    # ---- in-place changes of shape: same memory, new shape and strides ---------------------
+    # squeeze_/unsqueeze_: the shape squeeze/unsqueeze would give, as a view (they may
+    # reshape through a copy), with torch's strides for the size-1 dims (which any stride
+    # addresses alike): squeeze keeps the others' strides, unsqueeze(d) puts
+    # size[d] * stride[d] (1 at the end) at d
+    def squeeze_(self, dim=None):
+        steps, shape = self.stride(), self.shape
+        _restride(self, lambda t: ops.shape.view(t, ops.squeeze(t.detach(), dim).shape))
+        named = range(len(shape)) if dim is None or not shape else (
+            ops.shape.normalize_dims(dim, len(shape)))
+        gone = {i for i in named if shape[i] == 1}
+        return _set_strides(self, tuple(s for i, s in enumerate(steps) if i not in gone))
+    def unsqueeze_(self, dim):
+        steps, shape = self.stride(), self.shape
+        _restride(self, lambda t: ops.shape.view(t, ops.unsqueeze(t.detach(), dim).shape))
+        d = ops.shape.normalize_dim(dim, len(shape) + 1)
+        inserted = shape[d] * steps[d] if d < len(shape) else 1
+        return _set_strides(self, steps[:d] + (inserted,) + steps[d:])
+    def transpose_(self, dim0, dim1):
+        return _restride(self, lambda t: ops.transpose(t, dim0, dim1))
+    def swapaxes_(self, axis0, axis1):
+        return _restride(self, lambda t: ops.swapaxes(t, axis0, axis1))
+    def swapdims_(self, dim0, dim1):
+        return _restride(self, lambda t: ops.swapdims(t, dim0, dim1))
+    def t_(self): return _restride(self, _t_in_place)
 
     # (the in-place trig/special/rounding methods, tan_ ..., come from @public, inplace=True)
     def clamp_min_(self, min): return _inplace(self, ops.clamp_min, min)

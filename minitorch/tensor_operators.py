@@ -142,7 +142,7 @@ class TensorOperators:
         if isinstance(value, backend.np.generic) and not isinstance(
                 value, (backend.np.integer, float)):  # np.float64 is a Python float
             raise TypeError(f"can't assign a numpy.{type(value).__name__} to a {self.type()}")
-        self._inplace(ops.index_put, index, value)
+        self._inplace(ops.indexing.index_put, index, value)  # not torch's index_put
 
     # x += y writes into x; on TypeError Python falls back to x = x + y, as in torch
     @_operator

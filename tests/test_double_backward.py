@@ -32,10 +32,9 @@ NO_FORMULA_MSG = "has no double-backward formula yet"
 
 # Built-in ops without a double-backward formula yet (create_graph=True raises
 # "<Op> has no double-backward formula yet"). Remove a name when you add its formula.
-# Both are distributions' internals, not registry ops: Digamma's derivative is trigamma,
-# whose own derivative (polygamma(2, x)) minitorch lacks; StandardGamma is Gamma.rsample's
-# draw, whose gradient torch itself cannot differentiate ("_standard_gamma_grad").
-NO_FORMULA = {"Digamma", "StandardGamma"}
+# StandardGamma is Gamma.rsample's draw (a distributions internal, not a registry op),
+# whose gradient torch itself cannot differentiate ("_standard_gamma_grad").
+NO_FORMULA = {"StandardGamma"}
 # Ops whose formula covers the usual case but raises the same clear error at an edge
 # (var/std with correction >= the number of elements: torch's inf/NaN there; norm with
 # p < 2 other than 1).

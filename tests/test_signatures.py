@@ -66,7 +66,7 @@ KNOWN = {
     "permute": VARARGS.format("dims"), "Tensor.permute": VARARGS.format("dims"),
     "Tensor.view": VARARGS.format("size") + "; no view(dtype)",
     "Tensor.expand": VARARGS.format("size"), "Tensor.repeat": VARARGS.format("repeats"),
-    "Tensor.tile": VARARGS.format("dims"),
+    "Tensor.tile": VARARGS.format("dims"), "Tensor.sum_to_size": VARARGS.format("size"),
     **dict.fromkeys(["gather", "Tensor.gather"], "no sparse tensors: no sparse_grad="),
     **dict.fromkeys(["norm", "Tensor.norm"], "no dtype= (torch.norm is deprecated)"),
     "split": "first parameter named input; torch.split's (a Python function) is tensor",

@@ -95,6 +95,21 @@ class _IntegerInterval(_Interval):
         return f"IntegerInterval(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
 
 
+class _IntegerGreaterThan(Constraint):
+    """Integers >= lower_bound (nonnegative_integer: the counts of Poisson, Geometric)."""
+
+    is_discrete = True
+
+    def __init__(self, lower_bound):
+        self.lower_bound = lower_bound
+
+    def check(self, value):
+        return (value % 1 == 0) & (value >= self.lower_bound)
+
+    def __repr__(self):
+        return f"IntegerGreaterThan(lower_bound={self.lower_bound})"
+
+
 class _Simplex(Constraint):
     event_dim = 1
 
@@ -168,6 +183,8 @@ less_than = _LessThan
 interval = _Interval
 half_open_interval = _HalfOpenInterval
 integer_interval = _IntegerInterval
+nonnegative_integer = _IntegerGreaterThan(0)
+positive_integer = _IntegerGreaterThan(1)
 independent = _IndependentConstraint
 real_vector = _IndependentConstraint(real, 1)
 lower_cholesky = _LowerCholesky()
@@ -175,5 +192,6 @@ positive_definite = _PositiveDefinite()
 
 __all__ = ["Constraint", "boolean", "dependent", "greater_than", "greater_than_eq",
            "half_open_interval", "independent", "integer_interval", "interval", "less_than",
-           "lower_cholesky", "nonnegative", "one_hot", "positive", "positive_definite", "real",
-           "real_vector", "simplex", "unit_interval"]
+           "lower_cholesky", "nonnegative", "nonnegative_integer", "one_hot", "positive",
+           "positive_definite", "positive_integer", "real", "real_vector", "simplex",
+           "unit_interval"]

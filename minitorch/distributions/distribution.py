@@ -8,10 +8,13 @@ from . import constraints
 
 
 def broadcast_all(*values):
-    """Parameters as tensors of one broadcast shape; numbers take the dtype of the tensors."""
+    """Parameters as tensors of one broadcast shape; numbers take the dtype and device of
+    the first tensor (torch's rule)."""
     tensors = [v for v in values if isinstance(v, Tensor)]
     dtype = tensors[0].dtype if tensors else minitorch.get_default_dtype()
-    values = [v if isinstance(v, Tensor) else minitorch.tensor(float(v), dtype=dtype)
+    device = tensors[0].device if tensors else None
+    values = [v if isinstance(v, Tensor) else minitorch.tensor(float(v), dtype=dtype,
+                                                               device=device)
               for v in values]
     return minitorch.broadcast_tensors(*values)
 

@@ -217,12 +217,15 @@ def _int_power(xp, a, b):
 
 
 class Lerp(Op):
-    """out = a + w * (b - a)."""
+    """out = a + w * (b - a), computed as torch does: from a for |w| < 0.5, else from b
+    as b - (b - a) * (1 - w) (exact at w = 1, and lerp(-inf, 3, 0.5) = -inf, not NaN)."""
 
     @staticmethod
     def forward(ctx, a, b, w):
+        xp = backend.array_module(a)
         ctx.save_for_backward(a, b, w)
-        return a + w * (b - a)
+        diff = b - a
+        return xp.where(abs(w) < 0.5, a + w * diff, b - diff * (1 - w))
 
     @staticmethod
     def backward(ctx, grad):
@@ -302,13 +305,13 @@ def _check_integer_division(b, dt, name):
         raise RuntimeError("ZeroDivisionError")
 
 
-@public(method=True, aliases=("multiply",))
+@public(method=True, inplace=True, aliases=("multiply",))
 def mul(input, other):
     (a, b), _ = promote(input, other)
     return Mul.apply(a, b)
 
 
-@public(method=True, aliases=("divide", "true_divide"))
+@public(method=True, inplace=True, aliases=("divide", "true_divide"))
 def div(input, other, rounding_mode=None):
     if rounding_mode is None:
         (a, b), _ = promote(input, other, to_float=True)
@@ -328,7 +331,7 @@ def floor_divide(input, other):
     return FloorDivide.apply(a, b, "floor")
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def remainder(input, other):
     (a, b), dt = promote(input, other)
     _check_integer_division(b, dt, "remainder")
@@ -349,7 +352,7 @@ def pow(input, exponent):
     return Pow.apply(a, b)
 
 
-@public  # no Tensor.lerp yet (torch has one); lerp_ is in tensor_methods.py
+@public(method=True)  # lerp_ is in tensor_methods.py
 def lerp(input, end, weight):
     if not (_is_tensor(input) and _is_tensor(end)):  # only weight may be a number
         raise TypeError(
@@ -369,13 +372,13 @@ def _value_as_alpha(value, input, product):
     return float(value) if dt.is_floating_point else int(value)
 
 
-@public  # no Tensor.addcmul yet (torch has one); addcmul_ is in tensor_methods.py
+@public(method=True)  # addcmul_ is in tensor_methods.py
 def addcmul(input, tensor1, tensor2, *, value=1):
     product = mul(tensor1, tensor2)
     return add(input, product, alpha=_value_as_alpha(value, input, product))
 
 
-@public  # no Tensor.addcdiv yet (torch has one); addcdiv_ is in tensor_methods.py
+@public(method=True)  # addcdiv_ is in tensor_methods.py
 def addcdiv(input, tensor1, tensor2, *, value=1):
     if not (tensor1.dtype.is_floating_point or tensor2.dtype.is_floating_point):
         raise RuntimeError(

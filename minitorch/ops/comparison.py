@@ -243,12 +243,39 @@ lt = public(method=True)(_comparison("lt", "less"))
 le = public(method=True)(_comparison("le", "less_equal"))
 gt = public(method=True)(_comparison("gt", "greater"))
 ge = public(method=True)(_comparison("ge", "greater_equal"))
-# the aliases are functions of their own (torch's errors name the function called), and
-# not Tensor methods yet
-greater, less = public(_comparison("greater", "greater")), public(_comparison("less", "less"))
-greater_equal = public(_comparison("greater_equal", "greater_equal"))
-less_equal = public(_comparison("less_equal", "less_equal"))
-not_equal = public(_comparison("not_equal", "not_equal"))
+# the aliases are functions of their own (torch's errors name the function called)
+greater = public(method=True)(_comparison("greater", "greater"))
+less = public(method=True)(_comparison("less", "less"))
+greater_equal = public(method=True)(_comparison("greater_equal", "greater_equal"))
+less_equal = public(method=True)(_comparison("less_equal", "less_equal"))
+not_equal = public(method=True)(_comparison("not_equal", "not_equal"))
+
+
+class CompareInto(Op):
+    """What `x.gt_(other)` writes: the comparison as 0/1 in x's dtype. Unlike the bool
+    result of gt(), torch records it, with d/dx = d/dother = 0 (its formula for the
+    in-place comparisons)."""
+
+    @staticmethod
+    def forward(ctx, a, b, fn, dtype):
+        xp = backend.array_module(a if hasattr(a, "shape") else b)
+        return getattr(xp, fn)(a, b).astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        zero = backend.array_module(grad).zeros_like(grad)
+        return zero, zero
+
+    @staticmethod
+    def backward_graph(ctx, grad, *inputs):
+        return grad * 0, grad * 0
+
+
+def compare_into(input, other, fn_name):
+    """The value `input.<fn_name>_(other)` (eq_, lt_, greater_, ...) writes into input."""
+    dtype = input._data.dtype
+    (a, b), _ = promote(input, other)
+    return CompareInto.apply(a, b, fn_name, dtype)
 
 
 def _logical(fn_name):

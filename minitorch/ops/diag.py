@@ -47,7 +47,7 @@ def _triangle(input, diagonal, upper):
     return Triangle.apply(input, diagonal, upper)
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def tril(input, diagonal=0):
     """out[..., i, j] = input[..., i, j] if j - i <= diagonal else 0 (batched over
     leading dims).
@@ -57,7 +57,7 @@ def tril(input, diagonal=0):
     return _triangle(input, diagonal, False)
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def triu(input, diagonal=0):
     """out[..., i, j] = input[..., i, j] if j - i >= diagonal else 0."""
     return _triangle(input, diagonal, True)

@@ -342,11 +342,15 @@ def _check_index_tensor(name, input, dim, index, src=None):
                            "input tensor")
     if index.dim() and input.dim():
         _check_index_shape(name, input, axis, index, src)
+    elif src is not None and max(src.dim(), 1) != max(index.dim(), 1):
+        # a 0-d input with a 1-d index (allowed): src must still match the index
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     if index.numel():
         lo, hi = int(index._data.min()), int(index._data.max())
-        if lo < 0 or hi >= input.shape[axis]:
-            raise RuntimeError(f"index {hi if hi >= input.shape[axis] else lo} is out of "
-                               f"bounds for dimension {axis} with size {input.shape[axis]}")
+        size = input.shape[axis] if input.dim() else 1  # a 0-d input holds one number
+        if lo < 0 or hi >= size:
+            raise RuntimeError(f"index {hi if hi >= size else lo} is out of "
+                               f"bounds for dimension {axis} with size {size}")
     return axis
 
 
@@ -381,6 +385,8 @@ def _check_index_shape(name, input, axis, index, src):
 @public(method=True)
 def gather(input, dim, index):
     axis = _check_index_tensor("gather", input, dim, index)
+    if input.dim() == 0:  # torch treats a 0-d input as one number along dim 0
+        return Gather.apply(input.reshape(1), 0, index.reshape(-1)).reshape(index.shape)
     return Gather.apply(input, axis, index)
 
 
@@ -444,6 +450,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is not None and not hasattr(src, "_data"):
         src, value = None, src
     axis = _check_index_tensor("scatter", input, dim, index, src)
+    if input.dim() == 0:  # torch treats a 0-d input as one number along dim 0
+        src = src.reshape(-1) if src is not None else None
+        one = scatter(input.reshape(1), 0, index.reshape(-1), src, value=value, reduce=reduce)
+        return one.reshape(())
     if reduce not in (None, "add"):
         raise NotImplementedError(f"scatter: reduce={reduce!r} is not supported")
     if src is not None and src.dtype != input.dtype:

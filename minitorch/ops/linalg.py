@@ -14,6 +14,7 @@ from .. import backend, dtypes
 from ..autograd.function import Op
 from .arithmetic import mul
 from .matmul import matmul
+from .promotion import promote
 from .registry import public
 from .shape import expand, normalize_dim, permute, reshape
 
@@ -106,7 +107,7 @@ def _same_dtype_check(input, mat1, mat2):
                                f"{dtypes.scalar_type_name(second.dtype)}")
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """out = beta * input + alpha * (mat1 @ mat2); input broadcasts to (n, p).
 
@@ -142,7 +143,7 @@ def _check_mv(input, mat, vec, input_shape=None):
                            f"{names[0]}, {names[1]}, and {names[2]}")
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """out = beta * input + alpha * (mat @ vec); mat (n, m), vec (m,), input (n,) or
     broadcastable to it."""
@@ -163,7 +164,7 @@ def _check_batches(batch1, batch2):
             raise RuntimeError(f"{which} must be a 3D tensor")
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """out[i] = beta * input[i] + alpha * (batch1[i] @ batch2[i]); batch1 (b, n, m),
     batch2 (b, m, p), input broadcastable to (b, n, p)."""
@@ -177,7 +178,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
                         (b, n, batch2.shape[2]))
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """out = beta * input + alpha * sum_i batch1[i] @ batch2[i]; input broadcastable
     to (n, p)."""
@@ -191,6 +192,24 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _same_dtype_check(input, batch1, batch2)
     return _add_product("addbmm", input, batch1, batch2, beta, alpha, True,
                         (batch1.shape[1], batch2.shape[2]))
+
+
+@public(method=True, inplace=True)
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """out = beta * input + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), input
+    broadcastable to (n, m). Unlike addmm, the dtypes promote."""
+    for which, v in (("vec1", vec1), ("vec2", vec2)):
+        if v.dim() != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {which}, but got {v.dim()}-D")
+    (input, vec1, vec2), dt = promote(input, vec1, vec2, broadcast=False)
+    if not dt.is_floating_point:
+        for which, value in (("beta", beta), ("alpha", alpha)):
+            if isinstance(value, float):
+                raise RuntimeError(f"For integral input tensors, argument {which} must not "
+                                   "be a floating point number.")
+    # the outer product as (n, 1) @ (1, m): AddProduct's rules, beta == 0 included
+    return _add_product("addr", input, reshape(vec1, -1, 1), reshape(vec2, 1, -1), beta,
+                        alpha, False, (vec1.shape[0], vec2.shape[0]))
 
 
 # ---- products built from reshapes and existing ops (their backward comes for free) ----------

@@ -284,7 +284,9 @@ class Svdvals(Op):
 
     @staticmethod
     def forward(ctx, a):
-        u, s, vh = backend.array_module(a).linalg.svd(a, full_matrices=False)
+        from .linalg_svd import _svd  # torch's error on inf/NaN (linalg_svd imports us)
+
+        u, s, vh = _svd(backend.array_module(a), a, False)
         ctx.save_for_backward(u, vh)
         return s
 

@@ -20,6 +20,20 @@ def _mT(x):
     return backend.array_module(x).swapaxes(x, -1, -2)
 
 
+
+def _svd(xp, a, full_matrices):
+    """xp.linalg.svd, with torch's LinAlgError (not NumPy's) when LAPACK gives up, which it
+    does on inf/NaN entries (CuPy returns NaN instead)."""
+    try:
+        return xp.linalg.svd(a, full_matrices=full_matrices)
+    except Exception as exc:
+        if type(exc).__name__ != "LinAlgError":
+            raise
+        from .. import linalg
+
+        raise linalg.LinAlgError("linalg.svd: The algorithm failed to converge because the "
+                                 "input matrix contained non-finite values.") from None
+
 class SVD(Op):
     """(U, S, Vh) = svd(A);  with skew(M) = M - M^T, E[i, j] = S[j]^2 - S[i]^2 (1 on the
     diagonal) and J = (skew(U^T gU) S_j + S_i skew(Vh gVh^T)) / E + diag(gS):
@@ -33,7 +47,7 @@ class SVD(Op):
 
     @staticmethod
     def forward(ctx, a, full_matrices):
-        u, s, vh = backend.array_module(a).linalg.svd(a, full_matrices=full_matrices)
+        u, s, vh = _svd(backend.array_module(a), a, full_matrices)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 
@@ -129,7 +143,7 @@ def pinv_forward(a, atol, rtol, hermitian):
         tol = xp.maximum(atol[..., None], rtol[..., None] * magnitude.max(-1, keepdims=True))
         inverse = xp.where(magnitude > tol, 1 / w, 0).astype(a.dtype)
         return xp.matmul(v * inverse[..., None, :], _mT(v))
-    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    u, s, vh = _svd(xp, a, False)
     tol = xp.maximum(atol[..., None], rtol[..., None] * s[..., :1])
     inverse = xp.where(s > tol, 1 / s, 0).astype(a.dtype)
     return xp.matmul(_mT(vh) * inverse[..., None, :], _mT(u))

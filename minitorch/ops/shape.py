@@ -257,7 +257,15 @@ class Expand(ViewOp):
 
     @staticmethod
     def forward(ctx, x, shape):
-        return backend.array_module(x).broadcast_to(x, shape)
+        out = backend.array_module(x).broadcast_to(x, shape)
+        # NumPy gives every size-1 dim stride 0; torch keeps the stride of a dim that is
+        # not expanded, which x.stride() shows
+        lead = len(shape) - x.ndim
+        strides = (0,) * lead + tuple(s if n == m else 0 for s, n, m in
+                                      zip(x.strides, x.shape, shape[lead:]))
+        if out.size and out.strides != strides:
+            out = backend.as_strided(x, shape, strides, writeable=False)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -295,7 +303,7 @@ def expand(input, *sizes):
     return input if target == shape else Expand.apply(input, target)
 
 
-@public
+@public(method=True)
 def broadcast_to(input, size):
     return expand(input, size)
 

@@ -332,7 +332,7 @@ def sign(input):
     return Sign.apply(input)
 
 
-@public(method=True)
+@public(method=True, inplace=True)
 def square(input):
     """x * x, elementwise."""
     return Square.apply(input)
