@@ -198,6 +198,7 @@ def index_fill(input, dim, index, value):
     if hasattr(value, "_data") and value.dim() != 0:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value.dim()} dimension(s).")
+    same_device(input, index, value if hasattr(value, "_data") else None)
     if input.dim() == 0:  # one element along dim 0
         return index_fill(input.reshape(1), 0, index, value).reshape(())
     if hasattr(value, "_data") and index.numel() and input.numel():

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from .. import backend, dtypes, return_types
 from .. import tensor as tensor_module
-from ..autograd.function import Op
+from ..autograd.function import Op, same_device
 from .minmax import AmaxAmin, _is_int
 from .promotion import cast
 from .reduce import _axes, _broadcast_back, _expand_back
@@ -274,9 +274,7 @@ def _quantile(input, q, dim, keepdim, interpolation, name):
         raise RuntimeError("quantile() input tensor must be either float or double dtype")
     if q.dtype != input.dtype:
         raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
-    if q.device != input.device:
-        raise RuntimeError("quantile() q tensor must be on the same device as the input "
-                           "tensor")
+    same_device(input, q)  # torch's "Expected all tensors to be on the same device"
     axis = _axis(input, 0 if dim is None else dim)
     # torch checks a q tensor on the CPU only (a GPU would have to sync); here on every
     # device, so that a bad q is this error there too, not an out-of-range gather
