@@ -101,7 +101,10 @@ class TensorOperators:
     @_operator
     def __rmatmul__(self, other): return ops.matmul(other, self)
     def __neg__(self): return ops.neg(self)
-    def __pos__(self): return self
+    def __pos__(self):
+        if self.dtype is dtypes.bool:  # torch refuses it too (+ is arithmetic)
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
     def __abs__(self): return ops.abs(self)
     def __invert__(self): return ops.logical_not(self)
     @_operator

@@ -91,6 +91,25 @@ def test_setitem_with_a_value_of_the_wrong_size(index, value_shape):
     assert_same_error(call)
 
 
+@pytest.mark.parametrize("index", ["5", "-4", "col 2", "mask"])
+def test_setitem_with_an_index_out_of_range(index):
+    def call(L):
+        idx = {"5": L.tensor([5]), "-4": L.tensor([0, -4]),
+               "col 2": (L.tensor([0]), L.tensor([2])),
+               "mask": L.tensor([[True, False, True]])}[index]
+        L.zeros(3, 2)[idx] = 1.0
+    assert_same_error(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.abs(L.tensor([True, False])), lambda L: L.tensor([True]).abs_(),
+    lambda L: abs(L.tensor([False])), lambda L: +L.tensor([True]),
+    lambda L: L.positive(L.tensor([True])),
+])
+def test_abs_and_unary_plus_refuse_bool(call):
+    assert_same_error(call)
+
+
 def test_setitem_that_broadcasts_still_works():
     x = minitorch.zeros(3, 4)
     x[0] = minitorch.ones(1, 1, 4)

@@ -264,6 +264,8 @@ def index_put(input, index, value):
     Tensor = _tensor_cls()
     xp = backend.array_module(input._data)
     idx = index if _is_basic(index) else _convert_index(index, xp)
+    if not _is_basic(idx):
+        _check_advanced_bounds(input.shape, idx, xp)  # torch's words, not NumPy's
     if isinstance(value, Tensor):
         if value.device != input.device and (_is_basic(idx) or value.dim() == 0):
             value = value.to(input.device)  # torch copies across devices here (copy_, item)

@@ -322,7 +322,9 @@ def neg(input):
 
 @public(method=True, inplace=True)
 def abs(input):
-    """|x|, elementwise."""
+    """|x|, elementwise (not defined for bool, as in torch)."""
+    if input.dtype is dtypes.bool:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return Abs.apply(input)
 
 
