@@ -15,8 +15,7 @@ from . import constraints
 from .distribution import Distribution, broadcast_all
 from .gamma import Gamma, digamma, lgamma
 from .kl import register_kl
-from .transformed_distribution import TransformedDistribution
-from .transforms import AbsTransform
+from .transformed_families import _Folded
 
 
 class Cauchy(Distribution):
@@ -181,7 +180,7 @@ class StudentT(Distribution):
                 + 0.5 * self.df.log() + lbeta)
 
 
-class HalfCauchy(TransformedDistribution):
+class HalfCauchy(_Folded):
     """|X| for X ~ Cauchy(0, scale):  p(x) = 2 Cauchy.pdf(x) for x >= 0;  cdf = 2 F - 1.
 
     Mean inf, variance inf (torch's values).
@@ -190,21 +189,11 @@ class HalfCauchy(TransformedDistribution):
         scale (float or Tensor): the scale of the underlying Cauchy (> 0).
     """
 
-    arg_constraints = {"scale": constraints.positive}
-    support = constraints.nonnegative
-    has_rsample = True
-
-    def __init__(self, scale, validate_args=None):
-        base_dist = Cauchy(0, scale, validate_args=False)  # HalfCauchy checks scale itself
-        super().__init__(base_dist, AbsTransform(), validate_args=validate_args)
+    _base = Cauchy
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(HalfCauchy, _instance)
         return super().expand(batch_shape, _instance=new)
-
-    @property
-    def scale(self):
-        return self.base_dist.scale
 
     @property
     def mean(self):
@@ -212,29 +201,8 @@ class HalfCauchy(TransformedDistribution):
                               device=self.scale.device)
 
     @property
-    def mode(self):
-        return minitorch.zeros_like(self.scale)
-
-    @property
     def variance(self):
         return self.base_dist.variance
-
-    def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        log_prob = self.base_dist.log_prob(value) + math.log(2)
-        return minitorch.where(value >= 0, log_prob, -math.inf)
-
-    def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
-        return 2 * self.base_dist.cdf(value) - 1
-
-    def icdf(self, prob):
-        return self.base_dist.icdf((prob + 1) / 2)
-
-    def entropy(self):
-        return self.base_dist.entropy() - math.log(2)
 
 
 @register_kl(Cauchy, Cauchy)

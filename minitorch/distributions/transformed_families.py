@@ -88,40 +88,28 @@ class Gumbel(TransformedDistribution):
     __repr__ = Distribution.__repr__
 
 
-class HalfNormal(TransformedDistribution):
-    """|X| for X ~ Normal(0, scale):  p(x) = 2 Normal.pdf(x) for x >= 0;  cdf = 2 Phi - 1.
+class _Folded(TransformedDistribution):
+    """|X| for X ~ Base(0, scale), a base symmetric about 0 (HalfNormal, HalfCauchy):
+    p(x) = 2 Base.pdf(x) for x >= 0,  cdf = 2 F - 1,  icdf(q) = F^-1((q + 1) / 2),
+    entropy = Base's - log 2. A subclass names its base in `_base` and adds mean and
+    variance."""
 
-    Args:
-        scale (float or Tensor): the scale of the underlying Normal (> 0).
-    """
-
+    _base = None  # the family of X
     arg_constraints = {"scale": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
 
     def __init__(self, scale, validate_args=None):
-        base_dist = Normal(0, scale, validate_args=False)  # HalfNormal checks scale itself
+        base_dist = self._base(0, scale, validate_args=False)  # checks scale itself
         super().__init__(base_dist, AbsTransform(), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(HalfNormal, _instance)
-        return super().expand(batch_shape, _instance=new)
 
     @property
     def scale(self):
         return self.base_dist.scale
 
     @property
-    def mean(self):
-        return self.scale * math.sqrt(2 / math.pi)
-
-    @property
     def mode(self):
         return minitorch.zeros_like(self.scale)
-
-    @property
-    def variance(self):
-        return self.scale.pow(2) * (1 - 2 / math.pi)
 
     def log_prob(self, value):
         if self._validate_args:
@@ -139,6 +127,28 @@ class HalfNormal(TransformedDistribution):
 
     def entropy(self):
         return self.base_dist.entropy() - math.log(2)
+
+
+class HalfNormal(_Folded):
+    """|X| for X ~ Normal(0, scale):  p(x) = 2 Normal.pdf(x) for x >= 0;  cdf = 2 Phi - 1.
+
+    Args:
+        scale (float or Tensor): the scale of the underlying Normal (> 0).
+    """
+
+    _base = Normal
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(HalfNormal, _instance)
+        return super().expand(batch_shape, _instance=new)
+
+    @property
+    def mean(self):
+        return self.scale * math.sqrt(2 / math.pi)
+
+    @property
+    def variance(self):
+        return self.scale.pow(2) * (1 - 2 / math.pi)
 
 
 class Pareto(TransformedDistribution):
