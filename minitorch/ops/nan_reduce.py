@@ -30,7 +30,7 @@ from .reduce import _axes, _broadcast_back, _expand_back
 from .reduce import sum as _sum
 from .registry import public
 from .shape import normalize_dim
-from .sorting import MedianAll, SortedSelect, stable_argsort
+from .sorting import MedianAll, SortedSelect, _as_rows, empty_median, stable_argsort
 
 
 class NanSum(Op):
@@ -67,9 +67,8 @@ class NanMedianAll(MedianAll):
         xp = backend.array_module(x)
         flat = x.reshape(-1)
         n = flat.shape[0]
-        if n == 0:  # torch: NaN; for integers the lowest value (NaN cast to an int)
-            empty = float("nan") if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
-            out = xp.asarray(empty, dtype=x.dtype)
+        if n == 0:
+            out = empty_median(xp, x.dtype)
         else:
             count = n - int(xp.isnan(flat).sum()) if x.dtype.kind == "f" else n
             out = xp.sort(flat)[max(count - 1, 0) // 2]  # NaN sorts last
@@ -84,10 +83,7 @@ class NanMedianDim(SortedSelect):
     @staticmethod
     def forward(ctx, x, axis, keepdim):
         xp = backend.array_module(x)
-        ctx.shape, ctx.axis = x.shape, axis
-        scalar = x.ndim == 0
-        if scalar:
-            x = x.reshape(1)
+        x, scalar = _as_rows(ctx, x, axis)
         order = stable_argsort(x, axis)
         count = x.shape[axis]
         if x.dtype.kind == "f":
@@ -109,10 +105,7 @@ class Mode(SortedSelect):
     @staticmethod
     def forward(ctx, x, axis, keepdim):
         xp = backend.array_module(x)
-        ctx.shape, ctx.axis = x.shape, axis
-        scalar = x.ndim == 0
-        if scalar:
-            x = x.reshape(1)
+        x, scalar = _as_rows(ctx, x, axis)
         order = xp.moveaxis(stable_argsort(x, axis), axis, -1)
         s = xp.take_along_axis(xp.moveaxis(x, axis, -1), order, axis=-1)
         n = s.shape[-1]

@@ -55,6 +55,21 @@ def scatter_along_axis(shape, axis, index, values):
     return scatter_add_into(out, tuple(coords), values)
 
 
+def _as_rows(ctx, x, axis):
+    """Note x's shape and axis on ctx; a 0-dim x becomes one row of length 1. Returns
+    (x, whether it was 0-dim), for the ops that select from x's sort along `axis`."""
+    ctx.shape, ctx.axis = x.shape, axis
+    scalar = x.ndim == 0
+    return (x.reshape(1) if scalar else x), scalar
+
+
+def empty_median(xp, dtype):
+    """median() of no elements: torch's NaN; for integers the lowest value (NaN cast to an
+    int)."""
+    empty = float("nan") if dtype.kind == "f" else xp.iinfo(dtype).min
+    return xp.asarray(empty, dtype=dtype)
+
+
 class SortedSelect(Op):
     """(values, indices) at `positions` of x's stable sort along `axis`.
 
@@ -67,10 +82,9 @@ class SortedSelect(Op):
     @staticmethod
     def forward(ctx, x, axis, descending, positions, keepdim):
         xp = backend.array_module(x)
-        ctx.shape, ctx.axis = x.shape, axis
-        scalar = x.ndim == 0
-        if scalar:  # a 0-dim tensor is one row of length 1 (torch's topk(k=0) too gives it)
-            x, positions = x.reshape(1), slice(None) if isinstance(positions, slice) else 0
+        x, scalar = _as_rows(ctx, x, axis)
+        if scalar:  # its one row has length 1 (torch's topk(k=0) too gives it)
+            positions = slice(None) if isinstance(positions, slice) else 0
         order = stable_argsort(x, axis, descending)
         if isinstance(positions, slice):
             idx = order[(slice(None),) * axis + (positions,)]
@@ -118,9 +132,8 @@ class MedianAll(Op):
         xp = backend.array_module(x)
         flat = x.reshape(-1)
         n = flat.shape[0]
-        if n == 0:  # torch: NaN; for integers the lowest value (NaN cast to an int)
-            empty = float("nan") if x.dtype.kind == "f" else xp.iinfo(x.dtype).min
-            out = xp.asarray(empty, dtype=x.dtype)
+        if n == 0:
+            out = empty_median(xp, x.dtype)
         else:
             nans = int(xp.isnan(flat).sum()) if x.dtype.kind == "f" else 0
             out = flat[stable_argsort(flat, 0)[n - nans if nans else (n - 1) // 2]]
